@@ -1,0 +1,80 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One connection's task: answers its requests one at a time, in order.
+///
+/// The pipeline in front of it (``HTTPConnectionHandler``) delivers whole requests and refusals
+/// and closes the connection when HTTP says so, after the last response has been flushed; this
+/// task only turns requests into responses. It ends when the connection closes.
+struct HTTPConnection {
+    let channel: NIOAsyncChannel<ServerRequestEvent, HTTPServerResponsePart>
+    let responder: ApplicationResponder
+    let logger: Logger
+
+    func run() async {
+        let remoteAddress = self.channel.channel.remoteAddress.flatMap { address in
+            address.ipAddress.map { RemoteAddress(ip: $0, port: address.port ?? 0) }
+        }
+        var requestIDs = RequestIDGenerator()
+        do {
+            try await withTaskCancellationHandler {
+                try await self.channel.executeThenClose { inbound, outbound in
+                    for try await event in inbound {
+                        switch event {
+                        case .request(let head, let body):
+                            let request = Request(
+                                method: HTTPMethod(rawValue: head.method.rawValue),
+                                uri: head.uri,
+                                version: MiniWeb.HTTPVersion(major: head.version.major, minor: head.version.minor),
+                                headers: Headers(storage: head.headers),
+                                body: body,
+                                remoteAddress: remoteAddress,
+                                id: requestIDs.next()
+                            )
+                            let response = await self.responder.respond(to: request)
+                            try await Self.write(response, version: head.version, keepAlive: head.isKeepAlive, to: outbound)
+                        case .reject(let error):
+                            self.logger.debug(
+                                "Refused a request",
+                                metadata: ["status": "\(error.status.code)", "error": .string(error.code), "remote": "\(remoteAddress?.description ?? "-")"]
+                            )
+                            let response = self.responder.respond(to: error)
+                            try await Self.write(response, version: .http1_1, keepAlive: false, to: outbound)
+                        }
+                    }
+                }
+            } onCancel: {
+                self.channel.channel.close(promise: nil)
+            }
+        } catch {
+            // The client went away or the write failed: nothing left to answer.
+            self.logger.trace("Connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes a finished response (see `Response.finish(for:)`) in one go.
+    private static func write(
+        _ response: Response,
+        version: NIOHTTP1.HTTPVersion,
+        keepAlive: Bool,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
+        var headers = response.headers.storage
+        if !keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if version.minor == 0 && version.major == 1 {
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(
+            version: version.major == 1 && version.minor == 0 ? .http1_0 : .http1_1,
+            status: HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase),
+            headers: headers
+        )
+        if response.body.readableBytes > 0 {
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(response.body)), .end(nil)])
+        } else {
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
+        }
+    }
+}
