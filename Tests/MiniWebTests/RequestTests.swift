@@ -1,0 +1,84 @@
+import MiniWeb
+import MiniWebTesting
+import Testing
+
+@Suite("Request")
+struct RequestTests {
+    @Test("query parameters are form-decoded, in order, with repeated names")
+    func query() {
+        let request = Request(method: .get, uri: "/search?q=a+b%2Bc&tag=x&tag=y&empty=&flag&%E4%BD%A0=%E5%A5%BD")
+        #expect(request.path == "/search")
+        #expect(request.query["q"] == "a b+c")
+        #expect(request.query.values(for: "tag") == ["x", "y"])
+        #expect(request.query["empty"] == "")
+        #expect(request.query["flag"] == "")
+        #expect(request.query["你"] == "好")
+        #expect(request.query["missing"] == nil)
+    }
+
+    @Test("required query parameters: missing and unconvertible values are 400s")
+    func requiredQuery() throws {
+        let request = Request(method: .get, uri: "/?page=3&size=big")
+        #expect(try request.query.require("page", as: Int.self) == 3)
+        #expect(throws: HTTPError.self) { try request.query.require("size", as: Int.self) }
+        do {
+            _ = try request.query.require("absent")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.status == .badRequest)
+            #expect(error.code == "query_parameter_missing")
+        }
+    }
+
+    @Test("an invalid query escape makes the request a 400")
+    func invalidQuery() async throws {
+        let router = Router()
+        router.get("/q") { request in request.query["a"] ?? "" }
+        try await Application(router: router).test(.router) { (client) async throws in
+            #expect(try await client.get("/q?a=%41").text == "A")
+            #expect(try await client.get("/q?a=%4").status == .badRequest)
+            #expect(try await client.get("/q?a=%FF").status == .badRequest)
+        }
+    }
+
+    @Test("absolute-form targets are routed by their path")
+    func absoluteForm() {
+        let request = Request(method: .get, uri: "http://example.com:8080/a/b?x=1")
+        #expect(request.path == "/a/b")
+        #expect(request.pathComponents == ["a", "b"])
+        #expect(request.query["x"] == "1")
+    }
+
+    @Test("headers compare case-insensitively and keep repeated fields")
+    func headers() {
+        var headers: Headers = ["Content-Type": "text/plain", "X-Multi": "1"]
+        headers.add(name: "x-multi", value: "2")
+        #expect(headers["content-type"] == "text/plain")
+        #expect(headers.values(for: "X-MULTI") == ["1", "2"])
+        headers["x-multi"] = "3"
+        #expect(headers.values(for: "x-multi") == ["3"])
+        headers["x-multi"] = nil
+        #expect(!headers.contains("x-multi"))
+    }
+
+    @Test("form bodies decode into fields; bad encoding is a 400")
+    func formBody() throws {
+        let request = Request(method: .post, uri: "/", body: ByteBuffer(string: "code=0a1B&encryptedData=ab%2Bc%3D%3D"))
+        let fields = try request.formFields()
+        #expect(fields["code"] == "0a1B")
+        #expect(fields["encryptedData"] == "ab+c==")
+        let bad = Request(method: .post, uri: "/", body: ByteBuffer(string: "a=%ZZ"))
+        #expect(throws: HTTPError.self) { try bad.formFields() }
+    }
+
+    @Test("response constructors set the content type")
+    func responses() throws {
+        struct Payload: Encodable { let n: Int }
+        #expect(Response.text("hi").headers["content-type"] == "text/plain; charset=utf-8")
+        let json = try Response.json(Payload(n: 1), status: .created)
+        #expect(json.status == .created)
+        #expect(json.headers["content-type"] == "application/json; charset=utf-8")
+        #expect(String(buffer: json.body) == #"{"n":1}"#)
+        #expect(Response.empty().status == .noContent)
+    }
+}
