@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MiniWeb", targets: ["MiniWeb"]),
         .library(name: "MiniWebTesting", targets: ["MiniWebTesting"]),
         .library(name: "MiniWebWxLogin", targets: ["MiniWebWxLogin"]),
+        .library(name: "WxEmulator", targets: ["WxEmulator"]),
         .executable(name: "SampleApp", targets: ["SampleApp"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         .target(
@@ -58,7 +60,25 @@ let package = Package(
             name: "MiniWebWxLogin",
             dependencies: [
                 "MiniWeb",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WxEmulator",
+            dependencies: [
+                "MiniWeb",
+                "MiniWebWxLogin",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -67,6 +87,7 @@ let package = Package(
             dependencies: [
                 "MiniWeb",
                 "MiniWebWxLogin",
+                "WxEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +111,12 @@ let package = Package(
                 "MiniWeb",
                 "MiniWebTesting",
                 "MiniWebWxLogin",
+                "WxEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
