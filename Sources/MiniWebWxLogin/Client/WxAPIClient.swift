@@ -1,0 +1,384 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// WeChat's server API for mini programs, over one pooled AsyncHTTPClient.
+///
+/// The client is a swift-service-lifecycle `Service`: put it in the application's `ServiceGroup`
+/// and it shuts its connection pool down with the application (or call ``shutdown()``).
+///
+/// - Every response is parsed as JSON whatever its `Content-Type` (WeChat serves `text/plain`);
+///   an `errcode` other than 0 becomes a ``WxError``.
+/// - Calls that are safe to repeat (access tokens, session checks) are retried with exponential
+///   backoff on transport errors and `errcode -1` (system busy). A login code is never sent twice:
+///   `code2Session` is retried only when the connection could not even be opened.
+/// - Access tokens come from `cgi-bin/stable_token` (so that several servers of one app do not
+///   invalidate each other's), are cached until shortly before expiry, and are refreshed by one
+///   caller at a time.
+/// - The app secret, session keys and access tokens never appear in logs or errors; logged URLs
+///   carry no query string.
+public final class WxAPIClient: Service, Sendable {
+    /// The configuration.
+    public let configuration: WxAPIConfiguration
+    private let httpClient: HTTPClient
+    private let apps: [String: WxAppCredentials]
+    private let tokens: [String: WxAccessTokenCache]
+    private let logger: Logger
+    private let isShutDown = Mutex(false)
+
+    /// Creates a client with its own connection pool.
+    /// - Parameters:
+    ///   - configuration: Where WeChat is and which apps are served.
+    ///   - logger: For debug lines about calls and loud errors about misconfiguration.
+    public init(configuration: WxAPIConfiguration, logger: Logger = Logger(label: "wx-api")) {
+        self.configuration = configuration
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(
+            connect: TimeAmount(configuration.connectTimeout),
+            read: TimeAmount(configuration.requestTimeout)
+        )
+        httpConfiguration.redirectConfiguration = .disallow
+        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        self.apps = Dictionary(configuration.apps.map { ($0.appID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.tokens = self.apps.mapValues { _ in WxAccessTokenCache(refreshMargin: configuration.tokenRefreshMargin) }
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown, then closes the connection pool (the `Service` requirement).
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await self.shutdown()
+    }
+
+    /// Closes the connection pool; calls made afterwards fail. Calling it twice is harmless.
+    public func shutdown() async throws {
+        let alreadyShutDown = self.isShutDown.withLock { value in
+            defer { value = true }
+            return value
+        }
+        if !alreadyShutDown {
+            try await self.httpClient.shutdown()
+        }
+    }
+
+    // MARK: Login
+
+    /// Exchanges a login code from `wx.login` for the user's openid, unionid and session key
+    /// (`sns/jscode2session`; no access token needed).
+    /// - Parameters:
+    ///   - code: The code; valid once, for about five minutes.
+    ///   - appID: The app the code belongs to; the first configured app when omitted.
+    /// - Returns: The session.
+    /// - Throws: ``WxError``: `codeMissing`, `codeInvalid` (40029), `codeUsed` (40163),
+    ///   `rateLimited`, `userBlocked`, `misconfigured`, `upstreamError`, `upstreamTimeout`.
+    public func code2Session(code: String, appID: String? = nil) async throws(WxError) -> WxSession {
+        guard !code.isEmpty else { throw WxError(.codeMissing) }
+        let app = try self.credentials(for: appID)
+        struct Body: Decodable {
+            let openid: String?
+            let session_key: String?
+            let unionid: String?
+        }
+        let body: Body = try await self.call(
+            .GET,
+            "sns/jscode2session",
+            query: [("appid", app.appID), ("secret", app.secret), ("js_code", code), ("grant_type", "authorization_code")],
+            retry: .connectionFailuresOnly
+        )
+        guard let openID = body.openid, !openID.isEmpty, let sessionKey = body.session_key, !sessionKey.isEmpty else {
+            throw WxError(.upstreamError, endpoint: "sns/jscode2session", detail: "the answer has no openid or session_key")
+        }
+        return WxSession(openID: openID, sessionKey: sessionKey, unionID: body.unionid.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// Asks WeChat whether a session key is still the user's current one (`wxa/checksession`).
+    /// - Parameters:
+    ///   - openID: The user's openid.
+    ///   - sessionKey: The session key to check.
+    ///   - appID: The app; the first configured app when omitted.
+    /// - Throws: ``WxError`` `sessionKeyInvalid` when it is not, or a call error.
+    public func checkSessionKey(openID: String, sessionKey: String, appID: String? = nil) async throws(WxError) {
+        struct Body: Decodable {}
+        let _: Body = try await self.callWithAccessToken(
+            .GET,
+            "wxa/checksession",
+            query: [("openid", openID), ("signature", WxSignature.sessionSignature(sessionKey: sessionKey)), ("sig_method", "hmac_sha256")],
+            appID: appID
+        )
+    }
+
+    /// Replaces a user's session key with a new one (`wxa/resetusersessionkey`).
+    /// - Parameters:
+    ///   - openID: The user's openid.
+    ///   - sessionKey: The user's current session key (it signs the request).
+    ///   - appID: The app; the first configured app when omitted.
+    /// - Returns: The session with the new key.
+    /// - Throws: ``WxError``.
+    public func resetUserSessionKey(openID: String, sessionKey: String, appID: String? = nil) async throws(WxError) -> WxSession {
+        struct Body: Decodable {
+            let openid: String?
+            let session_key: String?
+        }
+        let body: Body = try await self.callWithAccessToken(
+            .GET,
+            "wxa/resetusersessionkey",
+            query: [("openid", openID), ("signature", WxSignature.sessionSignature(sessionKey: sessionKey)), ("sig_method", "hmac_sha256")],
+            appID: appID
+        )
+        guard let newKey = body.session_key, !newKey.isEmpty else {
+            throw WxError(.upstreamError, endpoint: "wxa/resetusersessionkey", detail: "the answer has no session_key")
+        }
+        return WxSession(openID: body.openid ?? openID, sessionKey: newKey, unionID: nil)
+    }
+
+    /// Exchanges the code of a phone-number button for the user's phone number
+    /// (`wxa/business/getuserphonenumber`).
+    /// - Parameters:
+    ///   - code: The code from `getPhoneNumber`'s `e.detail.code`; valid once.
+    ///   - appID: The app; the first configured app when omitted.
+    /// - Returns: The phone number.
+    /// - Throws: ``WxError``: `codeMissing`, `codeInvalid`, `upstreamError`, ...
+    public func phoneNumber(code: String, appID: String? = nil) async throws(WxError) -> WxPhoneNumber {
+        guard !code.isEmpty else { throw WxError(.codeMissing) }
+        struct Body: Decodable {
+            let phone_info: WxPhoneNumber?
+        }
+        let request = Data(#"{"code":"#.utf8) + ((try? JSONEncoder().encode(code)) ?? Data()) + Data("}".utf8)
+        let body: Body = try await self.callWithAccessToken(.POST, "wxa/business/getuserphonenumber", query: [], json: request, appID: appID)
+        guard let phone = body.phone_info else {
+            throw WxError(.upstreamError, endpoint: "wxa/business/getuserphonenumber", detail: "the answer has no phone_info")
+        }
+        return phone
+    }
+
+    // MARK: Access tokens
+
+    /// The app's access token, from the cache or `cgi-bin/stable_token`.
+    /// - Parameter appID: The app; the first configured app when omitted.
+    /// - Returns: The token. It is a secret: do not log it.
+    /// - Throws: ``WxError`` (`misconfigured` for a wrong secret).
+    public func accessToken(appID: String? = nil) async throws(WxError) -> String {
+        try await self.accessToken(app: try self.credentials(for: appID), rejecting: nil)
+    }
+
+    private func accessToken(app: WxAppCredentials, rejecting rejected: String?) async throws(WxError) -> String {
+        guard let cache = self.tokens[app.appID] else { throw WxError(.misconfigured, detail: "app \(app.appID) is not configured") }
+        return try await cache.token(rejecting: rejected) { [self] (forceRefresh: Bool) async throws(WxError) -> (String, Int) in
+            struct Body: Decodable {
+                let access_token: String?
+                let expires_in: Int?
+            }
+            let request: [String: String] = [
+                "grant_type": "client_credential",
+                "appid": app.appID,
+                "secret": app.secret,
+            ]
+            var json = (try? JSONEncoder().encode(request)) ?? Data()
+            json.removeLast()
+            json.append(contentsOf: Data(",\"force_refresh\":\(forceRefresh)}".utf8))
+            let body: Body = try await self.call(.POST, "cgi-bin/stable_token", query: [], json: json, retry: .safe)
+            guard let token = body.access_token, !token.isEmpty else {
+                throw WxError(.upstreamError, endpoint: "cgi-bin/stable_token", detail: "the answer has no access_token")
+            }
+            self.logger.debug("Fetched an access token", metadata: ["app_id": .string(app.appID), "force_refresh": "\(forceRefresh)"])
+            return (token, body.expires_in ?? 7200)
+        }
+    }
+
+    /// Calls an endpoint that takes `access_token`; when WeChat says the token is invalid or
+    /// expired (40001, 42001, 40014), the token is refreshed and the call made once more.
+    private func callWithAccessToken<Body: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data? = nil,
+        appID: String?
+    ) async throws(WxError) -> Body {
+        let app = try self.credentials(for: appID)
+        var token = try await self.accessToken(app: app, rejecting: nil)
+        do {
+            return try await self.call(method, endpoint, query: query + [("access_token", token)], json: json, retry: .safe)
+        } catch where [40001, 42001, 40014].contains(error.errcode ?? 0) {
+            self.logger.info("WeChat refused the access token; refreshing it once", metadata: ["endpoint": .string(endpoint), "errcode": "\(error.errcode ?? 0)"])
+            token = try await self.accessToken(app: app, rejecting: token)
+            return try await self.call(method, endpoint, query: query + [("access_token", token)], json: json, retry: .safe)
+        }
+    }
+
+    // MARK: Transport
+
+    /// When a failed call may be sent again.
+    enum RetryPolicy {
+        /// Transport errors and errcode -1: the call has no effect that repeating would double.
+        case safe
+        /// Only when the connection could not be opened (the request never left this process).
+        case connectionFailuresOnly
+    }
+
+    private func credentials(for appID: String?) throws(WxError) -> WxAppCredentials {
+        if let appID {
+            guard let app = self.apps[appID] else {
+                self.logger.error("WeChat app id is not configured", metadata: ["app_id": .string(appID)])
+                throw WxError(.misconfigured, detail: "app \(appID) is not configured")
+            }
+            return app
+        }
+        guard let first = self.configuration.apps.first else {
+            throw WxError(.misconfigured, detail: "no WeChat app is configured")
+        }
+        return first
+    }
+
+    private func call<Body: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data? = nil,
+        retry: RetryPolicy
+    ) async throws(WxError) -> Body {
+        // One budget for the call and its retries, so that a caller waits at most `requestTimeout`.
+        let deadline = ContinuousClock.now + self.configuration.requestTimeout
+        var attempt = 1
+        while true {
+            do {
+                return try await self.callOnce(method, endpoint, query: query, json: json, deadline: deadline)
+            } catch {
+                let delay = self.configuration.retryBaseDelay * (1 << (attempt - 1))
+                let jittered = delay + delay * Double.random(in: 0..<0.5)
+                guard attempt < self.configuration.maxAttempts, Self.mayRetry(error, policy: retry),
+                    ContinuousClock.now + jittered + .milliseconds(50) < deadline
+                else {
+                    if error.kind == .misconfigured {
+                        self.logger.error("WeChat rejected the app's credentials", metadata: ["endpoint": .string(endpoint), "error": .string(error.failure.description)])
+                    }
+                    throw error.failure
+                }
+                self.logger.debug(
+                    "Retrying a WeChat call",
+                    metadata: ["endpoint": .string(endpoint), "attempt": "\(attempt + 1)", "error": .string(error.failure.description)]
+                )
+                try? await Task.sleep(for: jittered)
+                attempt += 1
+            }
+        }
+    }
+
+    private static func mayRetry(_ error: CallFailure, policy: RetryPolicy) -> Bool {
+        switch policy {
+        case .connectionFailuresOnly:
+            return error.connectionFailed
+        case .safe:
+            return error.connectionFailed || error.transport || error.failure.errcode == -1
+        }
+    }
+
+    /// A failed call and what is known about where it failed.
+    struct CallFailure: Error {
+        let failure: WxError
+        var connectionFailed = false
+        var transport = false
+        var kind: WxError.Kind { self.failure.kind }
+    }
+
+    private func callOnce<Body: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data?,
+        deadline: ContinuousClock.Instant
+    ) async throws(CallFailure) -> Body {
+        var request = HTTPClientRequest(url: self.url(endpoint, query: query))
+        request.method = method
+        request.headers.add(name: "accept", value: "application/json")
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: json))
+        }
+        let start = ContinuousClock.now
+        let bytes: ByteBuffer
+        do {
+            let response = try await self.httpClient.execute(request, timeout: TimeAmount(deadline - ContinuousClock.now))
+            guard (200..<300).contains(response.status.code) else {
+                throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
+            }
+            bytes = try await response.body.collect(upTo: self.configuration.maxResponseSize)
+        } catch let failure as CallFailure {
+            throw failure
+        } catch {
+            throw Self.transportFailure(error, endpoint: endpoint)
+        }
+        self.logger.debug(
+            "WeChat call",
+            metadata: ["endpoint": .string(endpoint), "method": .string(method.rawValue), "ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)"]
+        )
+        return try Self.decode(Body.self, from: bytes, endpoint: endpoint)
+    }
+
+    /// Parses WeChat's JSON: errcode first, then the body.
+    static func decode<Body: Decodable>(_ type: Body.Type, from bytes: ByteBuffer, endpoint: String) throws(CallFailure) -> Body {
+        let decoder = JSONDecoder()
+        guard let status = try? decoder.decode(WxStatus.self, from: bytes) else {
+            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is not JSON (\(bytes.readableBytes) bytes)"), transport: true)
+        }
+        if let errcode = status.errcode, errcode != 0 {
+            throw CallFailure(failure: WxError(errcode: errcode, errmsg: status.errmsg, endpoint: endpoint))
+        }
+        do {
+            return try decoder.decode(Body.self, from: bytes)
+        } catch {
+            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is not the expected JSON"))
+        }
+    }
+
+    /// Classifies an AsyncHTTPClient or NIO error without echoing the URL (it holds secrets).
+    static func transportFailure(_ error: any Error, endpoint: String) -> CallFailure {
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .connectTimeout:
+                return CallFailure(failure: WxError(.upstreamTimeout, endpoint: endpoint, detail: "connect timeout"), connectionFailed: true, transport: true)
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return CallFailure(failure: WxError(.upstreamTimeout, endpoint: endpoint, detail: "timeout"), transport: true)
+            case .alreadyShutdown:
+                return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the client is shut down"))
+            default:
+                break
+            }
+        }
+        if error is NIOConnectionError || (error as? IOError).map({ [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains($0.errnoCode) }) == true {
+            return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "cannot connect"), connectionFailed: true, transport: true)
+        }
+        if error is NIOTooManyBytesError {
+            return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is too large"), transport: true)
+        }
+        return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "transport error \(type(of: error))"), transport: true)
+    }
+
+    private func url(_ endpoint: String, query: [(String, String)]) -> String {
+        var url = self.configuration.baseURL + "/" + endpoint
+        if !query.isEmpty {
+            url += "?" + query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+        }
+        return url
+    }
+
+    private static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlUnreservedCharacters) ?? ""
+    }
+}
+
+/// The `errcode` and `errmsg` every WeChat answer may carry.
+struct WxStatus: Decodable {
+    let errcode: Int?
+    let errmsg: String?
+}
+
+extension CharacterSet {
+    /// RFC 3986 unreserved characters: everything else in a query value is percent-encoded.
+    fileprivate static let urlUnreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
