@@ -1,13 +1,22 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LoginService
 import MiniWeb
+import MiniWebWxLogin
+import ServiceLifecycle
+import UnixSignals
 
-/// `SampleApp serve`: runs the HTTP service until SIGINT or SIGTERM.
+/// `SampleApp serve`: runs the login service until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the login API (the default subcommand)."
+        abstract: "Serve the login API (the default subcommand).",
+        discussion: """
+            Environment: WX_APP_ID and WX_APP_SECRET (without a secret, development mode: a \
+            built-in WeChat emulator plays WeChat), SESSION_SECRET (token signing; comma-separated \
+            for rotation, newest first), PORT, DATABASE_URL, WX_API_BASE_URL, LOG_LEVEL.
+            """
     )
 
     @Option(help: "The address to bind.")
@@ -16,12 +25,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to bind; 0 picks a free port. Defaults to $PORT, else 8080.")
     var port: Int?
 
+    @Option(help: "sqlite://FILE or postgres://USER:PASSWORD@HOST:PORT/DB. Defaults to $DATABASE_URL, else sqlite://sampleapp.sqlite.")
+    var database: String?
+
+    @Option(name: .customLong("wx-api-base-url"), help: "WeChat's API base URL. Defaults to $WX_API_BASE_URL, else https://api.weixin.qq.com.")
+    var wxAPIBaseURL: String?
+
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical). Defaults to $LOG_LEVEL, else info.")
     var logLevel: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let port = try self.port ?? Self.port(fromEnvironment: environment["PORT"])
         let levelName = self.logLevel ?? environment["LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("Unknown log level '\(levelName)'.")
@@ -29,16 +43,39 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "SampleApp")
         logger.logLevel = level
 
-        let app = try Application(
-            router: SampleRoutes.makeRouter(logger: logger),
-            configuration: ServerConfiguration(host: self.host, port: port),
-            logger: logger,
-            onServerRunning: { address in
-                // Straight to stdout, unbuffered: scripts wait for this line to learn the port.
-                FileHandle.standardOutput.write(Data("SampleApp listening on \(address)\n".utf8))
-            }
+        let configuration: LoginServiceConfiguration
+        do {
+            configuration = try self.makeConfiguration(environment: environment)
+            try configuration.validate()
+        } catch let error as LoginServiceConfigurationError {
+            throw ValidationError(error.description)
+        } catch let error as DatabaseURLError {
+            throw ValidationError("DATABASE_URL: \(error.description)")
+        }
+
+        let service = LoginService(configuration: configuration, logger: logger) { running in
+            Self.printBanner(running, developmentMode: configuration.isDevelopmentMode)
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await app.runService()
+        try await group.run()
+    }
+
+    func makeConfiguration(environment: [String: String]) throws -> LoginServiceConfiguration {
+        let port = try self.port ?? Self.port(fromEnvironment: environment["PORT"])
+        let database = try DatabaseURL(parsing: self.database ?? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite://sampleapp.sqlite")
+        let secret = environment["WX_APP_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let appID = environment["WX_APP_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? LoginServiceConfiguration.developmentAppID
+        let sessionSecrets = (environment["SESSION_SECRET"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return LoginServiceConfiguration(
+            server: ServerConfiguration(host: self.host, port: port),
+            database: database,
+            appID: appID,
+            appSecret: secret,
+            wxAPIBaseURL: self.wxAPIBaseURL ?? WxAPIConfiguration.baseURL(from: environment),
+            sessionSecrets: sessionSecrets
+        )
     }
 
     static func port(fromEnvironment value: String?) throws -> Int {
@@ -47,5 +84,33 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("PORT must be a number from 0 to 65535, not '\(value)'.")
         }
         return port
+    }
+
+    /// The startup lines on stdout (unbuffered: scripts wait for them).
+    static func printBanner(_ running: LoginService.Running, developmentMode: Bool) {
+        var lines = ["SampleApp listening on \(running.address) (database \(running.database))"]
+        if developmentMode, let emulator = running.emulatorAddress {
+            let api = running.address.description
+            lines += [
+                "",
+                "*****************************************************************************",
+                "*  DEVELOPMENT MODE: WX_APP_SECRET is not set, so a built-in WeChat emulator  *",
+                "*  at \(emulator) plays WeChat. Never use this mode in production.",
+                "*****************************************************************************",
+                "",
+                "Try the login flow (copy and paste):",
+                "",
+                "  # 1. The emulated mini program logs in and gets code, encryptedData, iv, rawData, signature:",
+                "  LOGIN=$(curl -s -X POST \(emulator)/emulator/device/login -H 'content-type: application/json' -d '{\"appid\":\"\(running.appID)\"}')",
+                "  # 2. It posts them to this server, which answers with a login token:",
+                "  TOKEN=$(curl -s -X POST \(api)/user/wxlogin -H 'content-type: application/json' -d \"$LOGIN\" | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
+                "  # 3. Authenticated calls:",
+                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\"",
+                "  curl -s -X POST \(api)/user/logout -H \"authorization: Bearer $TOKEN\" -o /dev/null -w '%{http_code}\\n'",
+                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\"     # 401 auth_invalid: logged out",
+                "",
+            ]
+        }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import MiniWeb
+import MiniWebWxLogin
+
+/// SampleApp's routes: the login flow of a mini program's back end.
+///
+/// - `POST /user/wxlogin` (``WxLoginMiddleware``): creates or updates the user, opens a login
+///   session and answers with the app's own token.
+/// - `GET /user/me`, `POST /user/logout`, `POST /user/phone` (``WxAuthMiddleware``).
+/// - `GET /healthz` (the process is up), `GET /readyz` (the database answers).
+struct LoginRoutes: Sendable {
+    let appID: String
+    let store: any UserStore
+    let signer: LoginTokenSigner
+    let vault: SessionKeyVault
+    let revocations: LoginSessionRevocations
+    let wxClient: WxAPIClient
+    let replayGuard: WxCodeReplayGuard
+    let logger: Logger
+
+    func register(on router: Router) {
+        router.get("/healthz") { _ in StatusBody(status: "ok") }
+        router.get("/readyz") { _ in
+            try await self.store.ping()
+            return StatusBody(status: "ready")
+        }
+
+        let login = WxLoginMiddleware(client: self.wxClient, appID: self.appID, replayGuard: self.replayGuard, logger: self.logger)
+        router.post("/user/wxlogin", middleware: [login]) { request in try await self.login(request) }
+
+        let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations)])
+        user.get("/me") { request in try await self.me(request) }
+        user.post("/logout") { request in try await self.logout(request) }
+        user.post("/phone") { request in try await self.phone(request) }
+    }
+
+    private func login(_ request: Request) async throws -> LoginResponseBody {
+        let wxUser = try request.wxUser
+        guard let sessionKey = wxUser.sessionKey else {
+            throw HTTPError(.internalServerError, code: "internal_error", message: "Internal Server Error")
+        }
+        let stored = try await self.store.upsertUser(
+            UserLogin(
+                appID: self.appID,
+                openID: wxUser.openID,
+                unionID: wxUser.unionID,
+                profile: wxUser.userInfo,
+                encryptedSessionKey: try self.vault.seal(sessionKey)
+            )
+        )
+        let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
+        try await self.store.createSession(id: token.sessionID, userID: stored.id, expiresAt: token.expiresAt)
+        self.logger.info(
+            "Login",
+            metadata: ["request_id": .string(request.id), "user_id": "\(stored.id)", "outcome": .string(stored.loginCount == 1 ? "new_user" : "returning_user")]
+        )
+        return LoginResponseBody(token: token.token, expiresIn: token.expiresIn, userinfo: UserInfoBody(stored))
+    }
+
+    private func currentUser(_ request: Request) async throws -> StoredUser {
+        let wxUser = try request.wxUser
+        guard let id = wxUser.userID.flatMap(Int64.init), let user = try await self.store.user(id: id), user.openID == wxUser.openID else {
+            throw HTTPError(.unauthorized, code: "auth_invalid", message: "The user of this token no longer exists.", headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token""#])
+        }
+        return user
+    }
+
+    private func me(_ request: Request) async throws -> MeResponseBody {
+        MeResponseBody(userinfo: UserInfoBody(try await self.currentUser(request)))
+    }
+
+    private func logout(_ request: Request) async throws -> HTTPStatus {
+        let wxUser = try request.wxUser
+        if let sessionID = wxUser.sessionID, let revoked = try await self.store.revokeSession(id: sessionID, at: Date()) {
+            self.revocations.add([revoked])
+        }
+        return .noContent
+    }
+
+    private struct PhoneRequest: Decodable {
+        let code: String?
+        let encryptedData: String?
+        let iv: String?
+    }
+
+    private func phone(_ request: Request) async throws -> PhoneResponseBody {
+        let user = try await self.currentUser(request)
+        let body = try request.decode(PhoneRequest.self)
+        let phone: WxPhoneNumber
+        if let code = body.code, !code.isEmpty {
+            phone = try await self.wxClient.phoneNumber(code: code, appID: self.appID)
+        } else if let encryptedData = body.encryptedData, let iv = body.iv {
+            guard let sealed = try await self.store.encryptedSessionKey(userID: user.id), let sessionKey = try? self.vault.open(sealed) else {
+                throw WxError(.decryptFailed)
+            }
+            phone = try WxDataCrypto(appID: self.appID, logger: self.logger).decrypt(WxPhoneNumber.self, encryptedData: encryptedData, iv: iv, sessionKey: sessionKey)
+        } else {
+            throw HTTPError(.unprocessableContent, code: "invalid_body", message: "Send {\"code\"} from the phone-number button, or {\"encryptedData\", \"iv\"}.")
+        }
+        _ = try await self.store.storePhone(userID: user.id, phone: phone)
+        return PhoneResponseBody(phoneInfo: .init(phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode))
+    }
+}

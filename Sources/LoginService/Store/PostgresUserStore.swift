@@ -1,0 +1,196 @@
+import Foundation
+import Logging
+import MiniWebWxLogin
+import PostgresNIO
+
+/// ``UserStore`` on PostgreSQL (vapor/postgres-nio): for several stateless instances sharing one
+/// database.
+///
+/// The connection pool (``client``) is a swift-service-lifecycle `Service`: run it in the
+/// application's `ServiceGroup`; queries wait for it. Migrations take an advisory lock, so
+/// instances starting together apply each migration once.
+public final class PostgresUserStore: UserStore {
+    /// The connection pool; run it as a service.
+    public let client: PostgresClient
+    private let logger: Logger
+
+    /// Creates a store on a connection pool (not connected until ``client`` runs).
+    /// - Parameters:
+    ///   - configuration: Where the server is and how to log in.
+    ///   - logger: The logger.
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func migrate() async throws {
+        do {
+            try await self.client.withTransaction(logger: self.logger) { connection in
+                // A fixed key: one migrator at a time across every instance.
+                try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: self.logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)", logger: self.logger)
+                var applied = 0
+                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: self.logger).decode(Int.self) {
+                    applied = version
+                }
+                for migration in StoreSchema.migrations(for: .postgres) where migration.version > applied {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    }
+                    try await connection.query("INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: self.logger)
+                    self.logger.info("Applied database migration", metadata: ["version": "\(migration.version)", "database": "postgres"])
+                }
+            }
+        } catch {
+            throw StoreError("migrate", error)
+        }
+    }
+
+    public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
+        let profile = login.profile
+        var binds = PostgresBindings(capacity: 13)
+        binds.append(login.appID)
+        binds.append(login.openID)
+        binds.append(login.unionID)
+        binds.append(login.encryptedSessionKey)
+        binds.append(profile == nil ? 0 : 1)
+        binds.append(profile?.nickName)
+        binds.append(profile?.avatarUrl)
+        binds.append(profile?.gender)
+        binds.append(profile?.city)
+        binds.append(profile?.province)
+        binds.append(profile?.country)
+        binds.append(profile?.language)
+        binds.append(Date().timeIntervalSince1970)
+        let query = PostgresQuery(unsafeSQL: StoreSchema.upsertUser { "$\($0)" }, binds: binds)
+        guard let user = try await self.users(query, operation: "upsertUser").first else {
+            throw StoreError("upsertUser", PostgresStoreFailure.noRowReturned)
+        }
+        return user
+    }
+
+    public func user(id: Int64) async throws -> StoredUser? {
+        try await self.users("SELECT \(unescaped: StoreSchema.userColumns) FROM users WHERE id = \(id)", operation: "user").first
+    }
+
+    public func createSession(id: String, userID: Int64, expiresAt: Date) async throws {
+        do {
+            try await self.client.query(
+                "INSERT INTO login_sessions (id, user_id, created_at, expires_at) VALUES (\(id), \(userID), \(Date().timeIntervalSince1970), \(expiresAt.timeIntervalSince1970))",
+                logger: self.logger
+            )
+        } catch {
+            throw StoreError("createSession", error)
+        }
+    }
+
+    public func revokeSession(id: String, at date: Date) async throws -> RevokedSession? {
+        do {
+            let rows = try await self.client.query(
+                "UPDATE login_sessions SET revoked_at = \(date.timeIntervalSince1970) WHERE id = \(id) AND revoked_at IS NULL RETURNING expires_at",
+                logger: self.logger
+            )
+            for try await expiresAt in rows.decode(Double.self) {
+                return RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: expiresAt))
+            }
+            return nil
+        } catch {
+            throw StoreError("revokeSession", error)
+        }
+    }
+
+    public func revokedSessions(since: Date) async throws -> [RevokedSession] {
+        do {
+            let rows = try await self.client.query(
+                "SELECT id, revoked_at, expires_at FROM login_sessions WHERE revoked_at >= \(since.timeIntervalSince1970)",
+                logger: self.logger
+            )
+            var sessions: [RevokedSession] = []
+            for try await (id, revokedAt, expiresAt) in rows.decode((String, Double, Double).self) {
+                sessions.append(RevokedSession(sessionID: id, revokedAt: Date(timeIntervalSince1970: revokedAt), expiresAt: Date(timeIntervalSince1970: expiresAt)))
+            }
+            return sessions
+        } catch {
+            throw StoreError("revokedSessions", error)
+        }
+    }
+
+    public func storePhone(userID: Int64, phone: WxPhoneNumber) async throws -> StoredUser? {
+        try await self.users(
+            """
+            UPDATE users SET phone_number = \(phone.phoneNumber), pure_phone_number = \(phone.purePhoneNumber),
+                country_code = \(phone.countryCode), updated_at = \(Date().timeIntervalSince1970)
+            WHERE id = \(userID) RETURNING \(unescaped: StoreSchema.userColumns)
+            """,
+            operation: "storePhone"
+        ).first
+    }
+
+    public func encryptedSessionKey(userID: Int64) async throws -> String? {
+        do {
+            for try await key in try await self.client.query("SELECT session_key_enc FROM users WHERE id = \(userID)", logger: self.logger).decode(String.self) {
+                return key
+            }
+            return nil
+        } catch {
+            throw StoreError("sessionKey", error)
+        }
+    }
+
+    public func settingInsertingIfAbsent(_ key: String, value: String) async throws -> String {
+        do {
+            try await self.client.query("INSERT INTO settings (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO NOTHING", logger: self.logger)
+            for try await stored in try await self.client.query("SELECT value FROM settings WHERE key = \(key)", logger: self.logger).decode(String.self) {
+                return stored
+            }
+        } catch {
+            throw StoreError("setting", error)
+        }
+        throw StoreError("setting", PostgresStoreFailure.noRowReturned)
+    }
+
+    public func ping() async throws {
+        do {
+            try await self.client.query("SELECT 1", logger: self.logger)
+        } catch {
+            throw StoreError("ping", error)
+        }
+    }
+
+    private func users(_ query: PostgresQuery, operation: String) async throws -> [StoredUser] {
+        do {
+            var users: [StoredUser] = []
+            for try await row in try await self.client.query(query, logger: self.logger) {
+                let columns = row.makeRandomAccess()
+                users.append(
+                    StoredUser(
+                        id: try columns["id"].decode(Int64.self),
+                        appID: try columns["app_id"].decode(String.self),
+                        openID: try columns["openid"].decode(String.self),
+                        unionID: try columns["unionid"].decode(String?.self),
+                        nickName: try columns["nick_name"].decode(String?.self),
+                        avatarUrl: try columns["avatar_url"].decode(String?.self),
+                        gender: try columns["gender"].decode(Int?.self),
+                        city: try columns["city"].decode(String?.self),
+                        province: try columns["province"].decode(String?.self),
+                        country: try columns["country"].decode(String?.self),
+                        language: try columns["language"].decode(String?.self),
+                        phoneNumber: try columns["phone_number"].decode(String?.self),
+                        purePhoneNumber: try columns["pure_phone_number"].decode(String?.self),
+                        countryCode: try columns["country_code"].decode(String?.self),
+                        loginCount: try columns["login_count"].decode(Int.self)
+                    )
+                )
+            }
+            return users
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(operation, error)
+        }
+    }
+}
+
+enum PostgresStoreFailure: Error {
+    case noRowReturned
+}

@@ -1,0 +1,61 @@
+import JWTKit
+import MiniWeb
+
+/// Authenticates requests by the app's own login token (`Authorization: Bearer …`) and attaches
+/// ``MiniWeb/Request/wxUser`` (openid, unionid, the app's user id and session id).
+///
+/// Without a token the answer is 401 `auth_required`; with a token that is malformed, forged,
+/// signed with an unknown key, issued for another app or revoked (logged out) it is 401
+/// `auth_invalid`; with an expired token 401 `auth_expired`. Each 401 carries
+/// `WWW-Authenticate: Bearer`. With `allowAnonymous`, requests without any token pass with no
+/// user (a present but bad token is still refused).
+public struct WxAuthMiddleware: Middleware {
+    private let signer: LoginTokenSigner
+    private let revocations: LoginSessionRevocations?
+    private let allowAnonymous: Bool
+
+    /// Creates the middleware.
+    /// - Parameters:
+    ///   - signer: Verifies tokens.
+    ///   - revocations: Logged-out sessions; `nil` to skip the check.
+    ///   - allowAnonymous: Let requests without a token through, with no user.
+    public init(signer: LoginTokenSigner, revocations: LoginSessionRevocations?, allowAnonymous: Bool = false) {
+        self.signer = signer
+        self.revocations = revocations
+        self.allowAnonymous = allowAnonymous
+    }
+
+    /// Verifies the bearer token and attaches the user.
+    public func handle(_ request: Request, next: Responder) async throws -> Response {
+        guard let authorization = request.headers["authorization"] else {
+            if self.allowAnonymous {
+                return try await next(request)
+            }
+            throw HTTPError(
+                .unauthorized,
+                code: "auth_required",
+                message: "Log in first: send Authorization: Bearer <token>.",
+                headers: ["www-authenticate": #"Bearer realm="miniweb""#]
+            )
+        }
+        guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+            throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
+        }
+        let token = String(authorization.dropFirst(7).drop { $0 == " " })
+        let claims = try await self.signer.verify(token)
+        if let revocations, revocations.isRevoked(claims.sid) {
+            throw LoginTokenSigner.invalid("The login session has ended (logged out): log in again.")
+        }
+        var request = request
+        request.setWxUser(
+            WxUser(
+                openID: claims.openid,
+                unionID: claims.unionid,
+                appID: self.signer.audience,
+                userID: claims.sub.value,
+                sessionID: claims.sid
+            )
+        )
+        return try await next(request)
+    }
+}

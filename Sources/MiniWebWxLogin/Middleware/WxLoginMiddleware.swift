@@ -1,0 +1,94 @@
+import Logging
+import MiniWeb
+
+/// Logs a mini program user in: mount it on the app's login route.
+///
+/// It reads the login payload (see ``WxLoginPayload``), refuses a code it has already seen,
+/// exchanges the code at WeChat (`code2Session`), decrypts `encryptedData` when sent and checks
+/// its watermark, checks the `rawData` signature when one is sent, and passes the request on with
+/// ``MiniWeb/Request/wxUser`` set: openid, unionid, the decrypted profile and the session key.
+/// The handler after it keeps its own user record and answers with its own login token.
+///
+/// ```swift
+/// router.post("/user/wxlogin", middleware: [WxLoginMiddleware(client: wxClient, appID: appID)]) { request in
+///     let user = try request.wxUser
+///     let record = try await users.upsert(openID: user.openID, profile: user.userInfo)
+///     return LoginResponse(token: try await tokens.issue(for: record))
+/// }
+/// ```
+///
+/// Failures are thrown as ``WxError``s: clients get the documented status and code
+/// (`wx_code_invalid`, `wx_code_used`, `wx_decrypt_failed`, ...).
+public struct WxLoginMiddleware: Middleware {
+    private let client: WxAPIClient
+    private let appID: String
+    private let crypto: WxDataCrypto
+    private let replayGuard: WxCodeReplayGuard
+    private let requireSignature: Bool
+    private let logger: Logger
+
+    /// Creates the middleware for one app.
+    /// - Parameters:
+    ///   - client: The WeChat API client (shared by the whole application).
+    ///   - appID: The app this route serves; it must be configured in `client`.
+    ///   - maxWatermarkAge: The oldest accepted `encryptedData`; no limit by default.
+    ///   - requireSignature: Refuse `rawData` that comes without a valid signature.
+    ///   - replayGuard: Where seen codes are remembered (share one per process).
+    ///   - logger: For debug lines about failures (never with secrets).
+    public init(
+        client: WxAPIClient,
+        appID: String,
+        maxWatermarkAge: Duration? = nil,
+        requireSignature: Bool = false,
+        replayGuard: WxCodeReplayGuard = WxCodeReplayGuard(),
+        logger: Logger = Logger(label: "wx-login")
+    ) {
+        self.client = client
+        self.appID = appID
+        self.crypto = WxDataCrypto(appID: appID, maxWatermarkAge: maxWatermarkAge, logger: logger)
+        self.replayGuard = replayGuard
+        self.requireSignature = requireSignature
+        self.logger = logger
+    }
+
+    /// Authenticates the login payload and attaches the user.
+    public func handle(_ request: Request, next: Responder) async throws -> Response {
+        let payload = try WxLoginPayload(from: request)
+        guard self.replayGuard.markSeen(payload.code) else {
+            throw WxError(.codeUsed, detail: "the code was already sent to WeChat by this server")
+        }
+        let session = try await self.client.code2Session(code: payload.code, appID: self.appID)
+
+        var userInfo: WxUserInfo?
+        if let encryptedData = payload.encryptedData, let iv = payload.iv {
+            let info = try self.crypto.decrypt(WxUserInfo.self, encryptedData: encryptedData, iv: iv, sessionKey: session.sessionKey)
+            guard info.openId == session.openID else {
+                self.logger.debug("encryptedData belongs to another user than the login code")
+                throw WxError(.decryptFailed)
+            }
+            userInfo = info
+        }
+        switch (payload.rawData, payload.signature) {
+        case (let rawData?, let signature?):
+            guard WxSignature.isValidRawDataSignature(signature, rawData: rawData, sessionKey: session.sessionKey) else {
+                throw WxError(.signatureInvalid)
+            }
+        case (_?, nil) where self.requireSignature, (nil, _?):
+            throw WxError(.signatureInvalid, detail: "rawData and signature must be sent together")
+        default:
+            break
+        }
+
+        var request = request
+        request.setWxUser(
+            WxUser(
+                openID: session.openID,
+                unionID: session.unionID ?? userInfo?.unionId,
+                appID: self.appID,
+                userInfo: userInfo,
+                sessionKey: session.sessionKey
+            )
+        )
+        return try await next(request)
+    }
+}

@@ -1,0 +1,45 @@
+/// The WeChat user of a request, set by ``WxLoginMiddleware`` or ``WxAuthMiddleware``.
+///
+/// It is deliberately not `Encodable`: it can hold the session key, which must never reach a
+/// client. Return your own types from handlers.
+public struct WxUser: Sendable, CustomStringConvertible {
+    /// The user's openid for the app.
+    public let openID: String
+    /// The user's unionid, when known.
+    public let unionID: String?
+    /// The app id the user logged in to.
+    public let appID: String
+    /// The profile decrypted from `encryptedData` (login requests that sent one).
+    public let userInfo: WxUserInfo?
+    /// The session key of this login (login requests only): keep it on the server to decrypt
+    /// later open data (e.g. an old-style phone number). Never send it to the client.
+    public let sessionKey: String?
+    /// The app's own user id (requests authenticated by a login token).
+    public let userID: String?
+    /// The login session the token belongs to (requests authenticated by a login token).
+    public let sessionID: String?
+
+    /// Creates a user.
+    public init(
+        openID: String,
+        unionID: String? = nil,
+        appID: String,
+        userInfo: WxUserInfo? = nil,
+        sessionKey: String? = nil,
+        userID: String? = nil,
+        sessionID: String? = nil
+    ) {
+        self.openID = openID
+        self.unionID = unionID
+        self.appID = appID
+        self.userInfo = userInfo
+        self.sessionKey = sessionKey
+        self.userID = userID
+        self.sessionID = sessionID
+    }
+
+    /// `openid o…, unionid …, user 42` (never the session key).
+    public var description: String {
+        "openid \(self.openID), unionid \(self.unionID ?? "-"), user \(self.userID ?? "-")"
+    }
+}

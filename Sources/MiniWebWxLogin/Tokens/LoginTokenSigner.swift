@@ -1,0 +1,145 @@
+import Foundation
+import JWTKit
+import MiniWeb
+
+/// A login token as issued: the JWT, its session and when it expires.
+public struct IssuedLoginToken: Sendable {
+    /// The JWT to give the client.
+    public let token: String
+    /// The login session id (`sid`).
+    public let sessionID: String
+    /// When the token expires.
+    public let expiresAt: Date
+    /// Its lifetime in seconds, for `expiresIn` answers.
+    public let expiresIn: Int
+}
+
+/// Issues and verifies the app's own login tokens: JWTs signed with HMAC-SHA256 (through
+/// vapor/jwt-kit), with an expiry, a key id for rotation and a session id for logout.
+///
+/// Verification needs no database: the signature, the key id, the audience and the expiry are
+/// checked in memory. Revocation is checked by ``WxAuthMiddleware`` against
+/// ``LoginSessionRevocations``.
+public final class LoginTokenSigner: Sendable {
+    private let keys: JWTKeyCollection
+    private let signingKeyID: String
+    private let acceptedKeyIDs: Set<String>
+    /// The app id tokens are issued for (`aud`).
+    public let audience: String
+    /// The issuer (`iss`).
+    public let issuer: String
+    /// How long a token lives.
+    public let lifetime: Duration
+
+    /// Creates a signer.
+    /// - Parameters:
+    ///   - keys: The keys, newest first: the first signs, all verify.
+    ///   - audience: The app id tokens are for; tokens for another audience are refused.
+    ///   - issuer: The issuer name.
+    ///   - lifetime: Token lifetime; 7 days by default.
+    public init(keys: [LoginTokenKey], audience: String, issuer: String = "miniweb", lifetime: Duration = .seconds(7 * 24 * 3600)) async {
+        precondition(!keys.isEmpty, "LoginTokenSigner needs at least one key")
+        let collection = JWTKeyCollection()
+        for key in keys {
+            await collection.add(hmac: HMACKey(key: key.bytes), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.id))
+        }
+        self.keys = collection
+        self.signingKeyID = keys[0].id
+        self.acceptedKeyIDs = Set(keys.map(\.id))
+        self.audience = audience
+        self.issuer = issuer
+        self.lifetime = lifetime
+    }
+
+    /// Issues a token for a new login session.
+    /// - Parameters:
+    ///   - userID: The app's user id.
+    ///   - openID: The user's openid.
+    ///   - unionID: The user's unionid.
+    ///   - sessionID: The session id; a random one by default.
+    ///   - now: The issue time.
+    /// - Returns: The token.
+    /// - Throws: When signing fails.
+    public func issue(userID: String, openID: String, unionID: String?, sessionID: String? = nil, now: Date = Date()) async throws -> IssuedLoginToken {
+        let seconds = Int(self.lifetime.components.seconds)
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))  // whole-second NumericDates
+        let expiresAt = now.addingTimeInterval(Double(seconds))
+        let sessionID = sessionID ?? Self.makeSessionID()
+        let claims = LoginTokenClaims(
+            sub: SubjectClaim(value: userID),
+            aud: AudienceClaim(value: self.audience),
+            iss: IssuerClaim(value: self.issuer),
+            iat: IssuedAtClaim(value: now),
+            exp: ExpirationClaim(value: expiresAt),
+            sid: sessionID,
+            openid: openID,
+            unionid: unionID
+        )
+        let token = try await self.keys.sign(claims, kid: JWKIdentifier(string: self.signingKeyID))
+        return IssuedLoginToken(token: token, sessionID: sessionID, expiresAt: expiresAt, expiresIn: seconds)
+    }
+
+    /// Verifies a token: structure, algorithm, key id, signature, audience, issuer and expiry.
+    /// - Parameter token: The JWT.
+    /// - Returns: Its claims.
+    /// - Throws: ``HTTPError`` 401 `auth_expired` or `auth_invalid`.
+    public func verify(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
+        guard let keyID = Self.keyID(of: token), self.acceptedKeyIDs.contains(keyID) else {
+            throw LoginTokenSigner.invalid("The login token is malformed or signed with an unknown key.")
+        }
+        let claims: LoginTokenClaims
+        do {
+            claims = try await self.keys.verify(token, as: LoginTokenClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw LoginTokenSigner.expired
+        } catch {
+            throw LoginTokenSigner.invalid("The login token is invalid.")
+        }
+        guard claims.aud.value.contains(self.audience), claims.iss.value == self.issuer else {
+            throw LoginTokenSigner.invalid("The login token was issued for another app.")
+        }
+        return claims
+    }
+
+    /// The `kid` of a token's header, read without trusting it (it only selects the key).
+    static func keyID(of token: String) -> String? {
+        guard let dot = token.firstIndex(of: "."),
+            let header = Data(base64URLEncoded: token[..<dot]),
+            let object = try? JSONDecoder().decode([String: String].self, from: header)
+        else { return nil }
+        return object["kid"]
+    }
+
+    /// 401 `auth_invalid`.
+    static func invalid(_ message: String) -> HTTPError {
+        HTTPError(
+            .unauthorized,
+            code: "auth_invalid",
+            message: message,
+            headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token""#]
+        )
+    }
+
+    /// 401 `auth_expired`.
+    static let expired = HTTPError(
+        .unauthorized,
+        code: "auth_expired",
+        message: "The login token has expired: log in again.",
+        headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token", error_description="expired""#]
+    )
+
+    /// 128 random bits, base64url.
+    static func makeSessionID() -> String {
+        WxDataCrypto.randomBytes(16).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Data {
+    /// Decodes base64url without padding (JWT segments).
+    init?(base64URLEncoded text: Substring) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+}
