@@ -85,3 +85,26 @@ public struct TestClient: Sendable {
         return try await self.execute(.post, uri, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(value)))
     }
 }
+
+extension TestClient {
+    /// Runs `body` with a client for a server that is already running (another process, or a
+    /// service started by the test), and shuts the client down afterwards.
+    /// - Parameters:
+    ///   - address: The server's address.
+    ///   - body: The test.
+    /// - Returns: What `body` returns.
+    public static func withClient<Value: Sendable>(connectingTo address: ServerAddress, _ body: (TestClient) async throws -> Value) async throws -> Value {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let result: Result<Value, any Error>
+        do {
+            result = .success(try await body(TestClient(backend: .live(client, address))))
+        } catch {
+            result = .failure(error)
+        }
+        try? await client.shutdown()
+        return try result.get()
+    }
+}

@@ -21,6 +21,11 @@ public struct LoginTokenKey: Sendable {
         self.bytes = SymmetricKey(data: Data(bytes))
     }
 
+    /// The key material (for tests and for other services that verify tokens).
+    public var rawBytes: Data {
+        self.bytes.withUnsafeBytes { Data($0) }
+    }
+
     /// Derives a key from a secret text (e.g. `SESSION_SECRET`) with HKDF-SHA256. The key id is a
     /// fingerprint of the derived key, so the same secret gives the same id on every instance and
     /// the id reveals nothing of the secret.

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import LoginService
+import MiniWeb
+import MiniWebTesting
+import ServiceLifecycle
+import Testing
+import WxEmulator
+
+/// Runs SampleApp's login service on an ephemeral port for a test, and stops it afterwards.
+enum LoginServiceHarness {
+    /// A development-mode service on an in-memory SQLite database, with its own emulator.
+    static func development(
+        tokenLifetime: Duration = .seconds(3600),
+        database: DatabaseURL = .sqlite(path: ":memory:")
+    ) -> LoginServiceConfiguration {
+        LoginServiceConfiguration(
+            server: ServerConfiguration(host: "127.0.0.1", port: 0),
+            database: database,
+            tokenLifetime: tokenLifetime,
+            revocationPollInterval: .milliseconds(200)
+        )
+    }
+
+    static func withService<Value: Sendable>(
+        _ configuration: LoginServiceConfiguration,
+        logs: LogCapture? = nil,
+        _ body: (LoginService.Running, TestClient) async throws -> Value
+    ) async throws -> Value {
+        let (running, continuation) = AsyncStream<LoginService.Running>.makeStream()
+        let logger = logs?.logger(level: .trace) ?? Logger(label: "login-service-test")
+        let service = LoginService(configuration: configuration, logger: logger) { info in
+            continuation.yield(info)
+            continuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { continuation.finish() }
+                try await group.run()
+            }
+            guard let info = await running.first(where: { _ in true }) else {
+                try await tasks.waitForAll()
+                throw TestingError.serverDidNotStart
+            }
+            let result: Result<Value, any Error>
+            do {
+                result = .success(try await TestClient.withClient(connectingTo: info.address) { client in try await body(info, client) })
+            } catch {
+                result = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+}
+
+/// The JSON answers of the login routes, as a client reads them.
+struct LoginAnswer: Decodable {
+    struct UserInfo: Decodable, Equatable {
+        let openId: String
+        let unionId: String?
+        let nickName: String?
+        let avatarUrl: String?
+        let gender: Int?
+        let city: String?
+        let phoneNumber: String?
+    }
+    let code: Int
+    let msg: String?
+    let token: String?
+    let expiresIn: Int?
+    let userinfo: UserInfo?
+}
+
+extension TestClient {
+    func login(_ json: String) async throws -> TestResponse {
+        try await self.post("/user/wxlogin", headers: ["content-type": "application/json"], body: ByteBuffer(string: json))
+    }
+
+    func login(_ device: WxDeviceLogin, includeUserInfo: Bool = true) async throws -> TestResponse {
+        try await self.post("/user/wxlogin", json: includeUserInfo ? FlatLogin(device) : FlatLogin(code: device.code))
+    }
+
+    func me(_ token: String) async throws -> TestResponse {
+        try await self.get("/user/me", headers: ["authorization": "Bearer \(token)"])
+    }
+}
+
+/// The flat login shape.
+struct FlatLogin: Encodable {
+    var code: String
+    var encryptedData: String?
+    var iv: String?
+    var rawData: String?
+    var signature: String?
+
+    init(code: String) {
+        self.code = code
+    }
+
+    init(_ device: WxDeviceLogin) {
+        self.code = device.code
+        self.encryptedData = device.encryptedData
+        self.iv = device.iv
+        self.rawData = device.rawData
+        self.signature = device.signature
+    }
+}
+
+/// Reads a JWT's payload without verifying it (tests compare claims).
+func jwtClaims(_ token: String) throws -> [String: Any] {
+    let parts = token.split(separator: ".")
+    var base64 = String(parts[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    let data = try #require(Data(base64Encoded: base64))
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
