@@ -48,6 +48,15 @@ public struct UserLogin: Sendable {
     public let profile: WxUserInfo?
     /// The session key, already encrypted by ``SessionKeyVault``.
     public let encryptedSessionKey: String
+
+    /// Creates a login record.
+    public init(appID: String, openID: String, unionID: String?, profile: WxUserInfo?, encryptedSessionKey: String) {
+        self.appID = appID
+        self.openID = openID
+        self.unionID = unionID
+        self.profile = profile
+        self.encryptedSessionKey = encryptedSessionKey
+    }
 }
 
 /// The login service's storage: users, login sessions and a few settings. Implemented on SQLite
