@@ -1,4 +1,3 @@
-import JWTKit
 import MiniWeb
 
 /// Authenticates requests by the app's own login token (`Authorization: Bearer …`) and attaches
@@ -52,7 +51,7 @@ public struct WxAuthMiddleware: Middleware {
                 openID: claims.openid,
                 unionID: claims.unionid,
                 appID: self.signer.audience,
-                userID: claims.sub.value,
+                userID: claims.userID,
                 sessionID: claims.sid
             )
         )

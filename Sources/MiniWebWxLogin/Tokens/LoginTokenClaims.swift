@@ -22,6 +22,9 @@ public struct LoginTokenClaims: JWTPayload, Equatable {
     /// The user's unionid, when known.
     public var unionid: String?
 
+    /// The app's user id (`sub`).
+    public var userID: String { self.sub.value }
+
     /// Checks the expiry (the signature and key were checked before).
     public func verify(using algorithm: some JWTAlgorithm) throws {
         try self.exp.verifyNotExpired()
