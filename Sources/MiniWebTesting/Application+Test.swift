@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import MiniWeb
 import ServiceLifecycle
@@ -34,37 +33,15 @@ extension Application {
         var application = self
         application.configuration.host = "127.0.0.1"
         application.configuration.port = 0
-        let (addresses, continuation) = AsyncStream<ServerAddress>.makeStream()
         let previous = application.onServerRunning
-        application.onServerRunning = { address in
-            await previous?(address)
-            continuation.yield(address)
-            continuation.finish()
-        }
-        let services = ServiceGroup(configuration: .init(services: [.init(service: application)], logger: application.logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await services.run()
+        return try await withRunningService(logger: application.logger) { ready in
+            application.onServerRunning = { address in
+                await previous?(address)
+                ready(address)
             }
-            guard let address = await addresses.first(where: { _ in true }) else {
-                try await tasks.waitForAll()
-                throw TestingError.serverDidNotStart
-            }
-            var configuration = HTTPClient.Configuration()
-            configuration.redirectConfiguration = .disallow
-            configuration.decompression = .disabled
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let result: Result<Value, any Error>
-            do {
-                result = .success(try await body(TestClient(backend: .live(client, address))))
-            } catch {
-                result = .failure(error)
-            }
-            try? await client.shutdown()
-            await services.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
+            return application
+        } _: { address in
+            try await TestClient.withClient(connectingTo: address, body)
         }
     }
 }

@@ -120,12 +120,11 @@ actor WxEmulatorState {
     func code2Session(appID: String?, secret: String?, code: String?, grantType: String?) -> Answer {
         if let failure = self.checkCredentials(appID: appID, secret: secret) { return failure }
         guard grantType == "authorization_code" else { return .error(40002, "invalid grant_type") }
-        guard let code, !code.isEmpty else { return .error(41008, "missing code") }
-        guard var issued = self.codes[code], issued.appID == appID else { return .error(40029, "invalid code") }
-        guard !issued.used else { return .error(40163, "code been used") }
-        guard ContinuousClock.now - issued.issuedAt < self.codeLifetime else { return .error(40029, "invalid code, code expired") }
-        issued.used = true
-        self.codes[code] = issued
+        let issued: IssuedCode
+        switch Self.consume(code, appID: appID, from: &self.codes, lifetime: self.codeLifetime) {
+        case .success(let code): issued = code
+        case .failure(let answer): return answer.answer
+        }
         guard let sessionKey = self.sessionKeys[issued.openID] else { return .error(-1, "system error") }
         var body: [String: any Sendable] = ["openid": issued.openID, "session_key": sessionKey]
         if let unionID = self.users[issued.openID]?.unionID { body["unionid"] = unionID }
@@ -177,12 +176,11 @@ actor WxEmulatorState {
     func phoneNumber(accessToken: String?, code: String?) -> Answer {
         let (appID, failure) = self.checkToken(accessToken)
         if let failure { return failure }
-        guard let code, !code.isEmpty else { return .error(41008, "missing code") }
-        guard var issued = self.phoneCodes[code], issued.appID == appID else { return .error(40029, "invalid code") }
-        guard !issued.used else { return .error(40163, "code been used") }
-        guard ContinuousClock.now - issued.issuedAt < self.codeLifetime else { return .error(40029, "invalid code, code expired") }
-        issued.used = true
-        self.phoneCodes[code] = issued
+        let issued: IssuedCode
+        switch Self.consume(code, appID: appID, from: &self.phoneCodes, lifetime: self.codeLifetime) {
+        case .success(let code): issued = code
+        case .failure(let answer): return answer.answer
+        }
         guard let user = self.users[issued.openID] else { return .error(-1, "system error") }
         let phone = Self.phone(of: user, watermark: WxWatermark(appid: appID, timestamp: Int(Date().timeIntervalSince1970)))
         return .ok([
@@ -193,6 +191,30 @@ actor WxEmulatorState {
                 "watermark": ["appid": appID, "timestamp": phone.watermark.timestamp] as [String: any Sendable],
             ] as [String: any Sendable]
         ])
+    }
+
+    /// A refused code, as WeChat answers it.
+    struct CodeRefusal: Error {
+        let answer: Answer
+    }
+
+    /// Uses a one-time code as WeChat does: 41008 when missing, 40029 when unknown, of another
+    /// app or expired, 40163 when already used.
+    private static func consume(
+        _ code: String?,
+        appID: String?,
+        from codes: inout [String: IssuedCode],
+        lifetime: Duration
+    ) -> Result<IssuedCode, CodeRefusal> {
+        guard let code, !code.isEmpty else { return .failure(CodeRefusal(answer: .error(41008, "missing code"))) }
+        guard var issued = codes[code], issued.appID == appID else { return .failure(CodeRefusal(answer: .error(40029, "invalid code"))) }
+        guard !issued.used else { return .failure(CodeRefusal(answer: .error(40163, "code been used"))) }
+        guard ContinuousClock.now - issued.issuedAt < lifetime else {
+            return .failure(CodeRefusal(answer: .error(40029, "invalid code, code expired")))
+        }
+        issued.used = true
+        codes[code] = issued
+        return .success(issued)
     }
 
     /// The user's current session key (for tests that check rotation).

@@ -27,31 +27,11 @@ enum LoginServiceHarness {
         logs: LogCapture? = nil,
         _ body: (LoginService.Running, TestClient) async throws -> Value
     ) async throws -> Value {
-        let (running, continuation) = AsyncStream<LoginService.Running>.makeStream()
         let logger = logs?.logger(level: .trace) ?? Logger(label: "login-service-test")
-        let service = LoginService(configuration: configuration, logger: logger) { info in
-            continuation.yield(info)
-            continuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await group.run()
-            }
-            guard let info = await running.first(where: { _ in true }) else {
-                try await tasks.waitForAll()
-                throw TestingError.serverDidNotStart
-            }
-            let result: Result<Value, any Error>
-            do {
-                result = .success(try await TestClient.withClient(connectingTo: info.address) { client in try await body(info, client) })
-            } catch {
-                result = .failure(error)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
+        return try await withRunningService(logger: logger) { ready in
+            LoginService(configuration: configuration, logger: logger) { ready($0) }
+        } _: { running in
+            try await TestClient.withClient(connectingTo: running.address) { client in try await body(running, client) }
         }
     }
 }
