@@ -38,3 +38,4 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 }
+

@@ -26,6 +26,8 @@ public struct WxDataCrypto: Sendable {
     /// vector is from 2016, and a user's profile is legitimately old).
     public let maxWatermarkAge: Duration?
     private let logger: Logger?
+    /// One decoder for every payload: making a `JSONDecoder` costs more than decoding a small one.
+    private let decoder = JSONDecoder()
 
     /// Creates a decryptor for one app.
     /// - Parameters:
@@ -73,7 +75,7 @@ public struct WxDataCrypto: Sendable {
     private func parse<Payload: WxEncryptedPayload>(_ type: Payload.Type, from plaintext: Data) throws(WxError) -> Payload {
         let payload: Payload
         do {
-            payload = try JSONDecoder().decode(Payload.self, from: plaintext)
+            payload = try self.decoder.decode(Payload.self, from: plaintext)
         } catch {
             throw self.failure("the plaintext is not JSON of the expected shape (\(Payload.self))")
         }
