@@ -105,9 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "  # 2. It posts them to this server, which answers with a login token:",
                 "  TOKEN=$(curl -s -X POST \(api)/user/wxlogin -H 'content-type: application/json' -d \"$LOGIN\" | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
                 "  # 3. Authenticated calls:",
-                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\"",
+                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\" -w '\\n'",
                 "  curl -s -X POST \(api)/user/logout -H \"authorization: Bearer $TOKEN\" -o /dev/null -w '%{http_code}\\n'",
-                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\"     # 401 auth_invalid: logged out",
+                "  curl -s \(api)/user/me -H \"authorization: Bearer $TOKEN\" -w '\\n'   # 401 auth_invalid: logged out",
                 "",
             ]
         }
