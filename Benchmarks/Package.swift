@@ -12,6 +12,11 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "ProfileLoop",
+            dependencies: [.product(name: "MiniWebWxLogin", package: "MiniWeb")],
+            path: "Sources/ProfileLoop"
+        ),
+        .executableTarget(
             name: "WxCryptoBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),

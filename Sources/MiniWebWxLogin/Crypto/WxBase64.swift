@@ -11,13 +11,22 @@ enum WxBase64 {
     /// Decodes `text`, or returns `nil` when it is not canonical base64 (after the space repair).
     static func decode(_ text: String) -> Data? {
         var text = text
-        if text.utf8.contains(UInt8(ascii: " ")) {
+        if Self.containsSpace(text) {
             text = String(text.map { $0 == " " ? "+" : $0 })
         }
         // Foundation refuses bad characters, bad lengths and missing padding, but ignores
         // non-zero leftover bits in the last character: those are checked here.
         guard let data = Data(base64Encoded: text), Self.hasZeroLeftoverBits(text) else { return nil }
         return data
+    }
+
+    private static func containsSpace(_ text: String) -> Bool {
+        // memchr over the contiguous UTF-8 buffer: `utf8.contains` walks the view a code unit at
+        // a time, which showed up at 9% of a decryption's profile.
+        text.utf8.withContiguousStorageIfAvailable { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return false }
+            return memchr(base, Int32(UInt8(ascii: " ")), buffer.count) != nil
+        } ?? text.utf8.contains(UInt8(ascii: " "))
     }
 
     /// Whether the unused low bits of the last data character are zero (RFC 4648 §3.5).

@@ -75,7 +75,14 @@ public struct WxDataCrypto: Sendable {
     private func parse<Payload: WxEncryptedPayload>(_ type: Payload.Type, from plaintext: Data) throws(WxError) -> Payload {
         let payload: Payload
         do {
-            payload = try self.decoder.decode(Payload.self, from: plaintext)
+            if let fast = Payload.self as? any WxJSONDecodable.Type {
+                guard case .object(let object) = try WxJSON.parse(plaintext), let value = try fast.init(wxJSON: object) as? Payload else {
+                    throw WxJSONError()
+                }
+                payload = value
+            } else {
+                payload = try self.decoder.decode(Payload.self, from: plaintext)
+            }
         } catch {
             throw self.failure("the plaintext is not JSON of the expected shape (\(Payload.self))")
         }

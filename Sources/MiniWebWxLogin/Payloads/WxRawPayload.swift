@@ -20,4 +20,8 @@ public struct WxRawPayload: Sendable, Hashable {
 /// The part of any payload that ``WxDataCrypto`` reads to check a raw payload.
 struct WxWatermarkEnvelope: WxEncryptedPayload {
     let watermark: WxWatermark
+
+    init(watermark: WxWatermark) {
+        self.watermark = watermark
+    }
 }
