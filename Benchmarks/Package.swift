@@ -6,11 +6,34 @@ import PackageDescription
 let package = Package(
     name: "MiniWebBenchmarks",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "MiniWebHello", targets: ["MiniWebHello"]),
+        .executable(name: "HummingbirdHello", targets: ["HummingbirdHello"]),
+        .executable(name: "ProfileLoop", targets: ["ProfileLoop"]),
+    ],
     dependencies: [
         .package(name: "MiniWeb", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
+        .executableTarget(
+            name: "MiniWebHello",
+            dependencies: [
+                .product(name: "MiniWeb", package: "MiniWeb"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/MiniWebHello"
+        ),
+        .executableTarget(
+            name: "HummingbirdHello",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/HummingbirdHello"
+        ),
         .executableTarget(
             name: "ProfileLoop",
             dependencies: [.product(name: "MiniWebWxLogin", package: "MiniWeb")],

@@ -51,16 +51,18 @@ public struct Response: Sendable {
         encoder: JSONEncoder? = nil
     ) throws -> Response {
         var buffer = ByteBuffer()
-        try (encoder ?? Response.makeJSONEncoder()).encode(value, into: &buffer)
+        try (encoder ?? Response.sharedJSONEncoder).encode(value, into: &buffer)
         return Response(status: status, headers: ["content-type": "application/json; charset=utf-8"], body: buffer)
     }
 
-    /// The encoder ``json(_:status:encoder:)`` uses by default: no escaped slashes in URLs.
-    static func makeJSONEncoder() -> JSONEncoder {
+    /// The encoder ``json(_:status:encoder:)`` uses by default: no escaped slashes in URLs. One
+    /// immutable instance (never configured after this), because making a `JSONEncoder` costs
+    /// more than encoding a small value.
+    private static let sharedJSONEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
-    }
+    }()
 
     /// A response with no body: 204 No Content by default.
     /// - Parameter status: The status.

@@ -32,6 +32,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private let maxBodySize: Int
+    /// Told of every phase change (same event loop; called directly, not through the pipeline).
+    private let timeouts: ConnectionTimeoutHandler
     private var readState = ReadState.idle
     /// Requests (and refusals) passed up whose response has not been completely written.
     private var responsesOwed = 0
@@ -43,8 +45,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var continuePending = false
     private var phase = ConnectionPhase.awaitingRequest
 
-    init(maxBodySize: Int) {
+    init(maxBodySize: Int, timeouts: ConnectionTimeoutHandler) {
         self.maxBodySize = maxBodySize
+        self.timeouts = timeouts
     }
 
     // MARK: Inbound
@@ -229,7 +232,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         if phase != self.phase {
             self.phase = phase
-            context.triggerUserOutboundEvent(phase, promise: nil)
+            self.timeouts.enter(phase)
         }
     }
 }

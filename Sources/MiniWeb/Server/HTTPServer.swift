@@ -87,11 +87,9 @@ struct HTTPServer: Sendable {
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: limits
                     )
-                    try pipeline.addHandler(
-                        ConnectionTimeoutHandler(idleTimeout: configuration.idleTimeout, readTimeout: configuration.requestReadTimeout),
-                        position: .first
-                    )
-                    try pipeline.addHandler(HTTPConnectionHandler(maxBodySize: configuration.maxBodySize))
+                    let timeouts = ConnectionTimeoutHandler(idleTimeout: configuration.idleTimeout, readTimeout: configuration.requestReadTimeout)
+                    try pipeline.addHandler(timeouts, position: .first)
+                    try pipeline.addHandler(HTTPConnectionHandler(maxBodySize: configuration.maxBodySize, timeouts: timeouts))
                     return try NIOAsyncChannel<ServerRequestEvent, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)

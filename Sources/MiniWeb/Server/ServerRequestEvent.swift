@@ -12,7 +12,7 @@ enum ServerRequestEvent: Sendable {
 }
 
 /// What a connection is doing, as the ``HTTPConnectionHandler`` tells the
-/// ``ConnectionTimeoutHandler`` (an outbound user event), which arms the matching timer.
+/// ``ConnectionTimeoutHandler``, which applies the matching limit.
 enum ConnectionPhase: Equatable {
     /// No request in progress: the idle timer runs until the first byte of the next request.
     case awaitingRequest
