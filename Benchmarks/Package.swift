@@ -40,6 +40,16 @@ let package = Package(
             path: "Sources/ProfileLoop"
         ),
         .executableTarget(
+            name: "MiniWebBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "MiniWeb", package: "MiniWeb"),
+                .product(name: "MiniWebWxLogin", package: "MiniWeb"),
+            ],
+            path: "Benchmarks/MiniWebBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "WxCryptoBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),

@@ -17,6 +17,7 @@ struct LoginRoutes: Sendable {
     let revocations: LoginSessionRevocations
     let wxClient: WxAPIClient
     let replayGuard: WxCodeReplayGuard
+    let users: UserCache
     let logger: Logger
 
     func register(on router: Router) {
@@ -49,6 +50,7 @@ struct LoginRoutes: Sendable {
                 encryptedSessionKey: try self.vault.seal(sessionKey)
             )
         )
+        self.users.store(stored)
         let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
         try await self.store.createSession(id: token.sessionID, userID: stored.id, expiresAt: token.expiresAt)
         self.logger.info(
@@ -58,13 +60,24 @@ struct LoginRoutes: Sendable {
         return LoginResponseBody(token: token.token, expiresIn: token.expiresIn, userinfo: UserInfoBody(stored))
     }
 
+    /// The token's user: from the cache when fresh, otherwise from the database.
     private func currentUser(_ request: Request) async throws -> StoredUser {
         let wxUser = try request.wxUser
-        guard let id = wxUser.userID.flatMap(Int64.init), let user = try await self.store.user(id: id), user.openID == wxUser.openID else {
-            throw HTTPError(.unauthorized, code: "auth_invalid", message: "The user of this token no longer exists.", headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token""#])
+        guard let id = wxUser.userID.flatMap(Int64.init) else { throw Self.userGone }
+        if let cached = self.users.user(id: id), cached.openID == wxUser.openID {
+            return cached
         }
+        guard let user = try await self.store.user(id: id), user.openID == wxUser.openID else { throw Self.userGone }
+        self.users.store(user)
         return user
     }
+
+    private static let userGone = HTTPError(
+        .unauthorized,
+        code: "auth_invalid",
+        message: "The user of this token no longer exists.",
+        headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token""#]
+    )
 
     private func me(_ request: Request) async throws -> MeResponseBody {
         MeResponseBody(userinfo: UserInfoBody(try await self.currentUser(request)))
@@ -98,7 +111,9 @@ struct LoginRoutes: Sendable {
         } else {
             throw HTTPError(.unprocessableContent, code: "invalid_body", message: "Send {\"code\"} from the phone-number button, or {\"encryptedData\", \"iv\"}.")
         }
-        _ = try await self.store.storePhone(userID: user.id, phone: phone)
+        if let updated = try await self.store.storePhone(userID: user.id, phone: phone) {
+            self.users.store(updated)
+        }
         return PhoneResponseBody(phoneInfo: .init(phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode))
     }
 }

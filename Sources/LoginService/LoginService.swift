@@ -139,6 +139,7 @@ public struct LoginService: Service {
                 revocations: revocations,
                 wxClient: wxClient,
                 replayGuard: WxCodeReplayGuard(),
+                users: UserCache(),
                 logger: self.logger
             ).register(on: router)
 
