@@ -52,7 +52,6 @@ struct LoginRoutes: Sendable {
         )
         self.users.store(stored)
         let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
-        try await self.store.createSession(id: token.sessionID, userID: stored.id, expiresAt: token.expiresAt)
         self.logger.info(
             "Login",
             metadata: ["request_id": .string(request.id), "user_id": "\(stored.id)", "outcome": .string(stored.loginCount == 1 ? "new_user" : "returning_user")]
@@ -85,7 +84,14 @@ struct LoginRoutes: Sendable {
 
     private func logout(_ request: Request) async throws -> HTTPStatus {
         let wxUser = try request.wxUser
-        if let sessionID = wxUser.sessionID, let revoked = try await self.store.revokeSession(id: sessionID, at: Date()) {
+        if let sessionID = wxUser.sessionID, let userID = wxUser.userID.flatMap(Int64.init),
+            let revoked = try await self.store.revokeSession(
+                id: sessionID,
+                userID: userID,
+                expiresAt: wxUser.tokenExpiresAt ?? Date().addingTimeInterval(Double(self.signer.lifetime.components.seconds)),
+                at: Date()
+            )
+        {
             self.revocations.add([revoked])
         }
         return .noContent

@@ -6,7 +6,7 @@ struct SampleApp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "SampleApp",
         abstract: "A WeChat Mini Program login service built on MiniWeb.",
-        subcommands: [ServeCommand.self, DecryptCommand.self],
+        subcommands: [ServeCommand.self, DecryptCommand.self, EmulatorCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

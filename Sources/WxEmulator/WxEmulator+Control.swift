@@ -35,6 +35,14 @@ extension WxEmulator {
             await self.expireAccessTokens()
             return HTTPStatus.noContent
         }
+        // The load-test users' payloads as a Lua table, for wrk scripts:
+        // `payloads = { {encryptedData = "...", iv = "..."}, ... }`.
+        emulator.get("/benchmark/payloads.lua") { request in
+            let appID = try request.query.require("appid")
+            let payloads = try await self.state.benchmarkPayloads(appID: appID)
+            let entries = payloads.map { "  {encryptedData = \"\($0.encryptedData)\", iv = \"\($0.iv)\"}," }
+            return Response.text((["payloads = {"] + entries + ["}"]).joined(separator: "\n") + "\n")
+        }
         emulator.get("/calls") { _ in
             try Response.json(await self.callCounts())
         }

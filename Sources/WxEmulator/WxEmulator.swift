@@ -25,14 +25,17 @@ public struct WxEmulator: Sendable {
     ///   - apps: The mini programs it knows, with their secrets.
     ///   - codeLifetime: How long a login code stays valid (WeChat: about five minutes).
     ///   - tokenLifetime: How long an access token stays valid (WeChat: two hours).
+    ///   - benchmarkUsers: For load tests: that many users whose codes are `bench-<k>-<anything>`
+    ///     (any number of them, each accepted); 0 (the default) disables the mode.
     ///   - logger: The logger.
     public init(
         apps: [WxAppCredentials],
         codeLifetime: Duration = .seconds(300),
         tokenLifetime: Duration = .seconds(7200),
+        benchmarkUsers: Int = 0,
         logger: Logger = Logger(label: "wx-emulator")
     ) {
-        self.state = WxEmulatorState(apps: apps, codeLifetime: codeLifetime, tokenLifetime: tokenLifetime)
+        self.state = WxEmulatorState(apps: apps, codeLifetime: codeLifetime, tokenLifetime: tokenLifetime, benchmarkUsers: benchmarkUsers)
         self.logger = logger
     }
 

@@ -24,6 +24,8 @@ actor WxEmulatorState {
 
     let secrets: [String: String]
     let codeLifetime: Duration
+    /// Load-test users: codes `bench-<k>-<anything>` log in user `k` (see ``WxEmulator/benchmarkPayloads(appID:)``).
+    let benchmarkSessionKeys: [String]
     let tokenLifetime: Duration
     private var users: [String: WxEmulatedUser] = [:]
     private var sessionKeys: [String: String] = [:]
@@ -34,10 +36,20 @@ actor WxEmulatorState {
     private var faults: [WxEmulatorFault] = []
     private var calls: [String: Int] = [:]
 
-    init(apps: [WxAppCredentials], codeLifetime: Duration, tokenLifetime: Duration) {
+    init(apps: [WxAppCredentials], codeLifetime: Duration, tokenLifetime: Duration, benchmarkUsers: Int) {
         self.secrets = Dictionary(apps.map { ($0.appID, $0.secret) }, uniquingKeysWith: { first, _ in first })
         self.codeLifetime = codeLifetime
         self.tokenLifetime = tokenLifetime
+        self.benchmarkSessionKeys = (0..<benchmarkUsers).map { _ in WxDataCrypto.makeSessionKey() }
+    }
+
+    /// `bench-<k>-…` codes of the load-test mode: unique per request, never stored, any number.
+    private func benchmarkLogin(_ code: String) -> Answer? {
+        guard !self.benchmarkSessionKeys.isEmpty, code.hasPrefix("bench-") else { return nil }
+        guard let number = code.dropFirst(6).split(separator: "-").first.flatMap({ Int($0) }),
+            self.benchmarkSessionKeys.indices.contains(number)
+        else { return .error(40029, "invalid code") }
+        return .ok(["openid": "obench\(number)", "session_key": self.benchmarkSessionKeys[number]])
     }
 
     // MARK: Device side
@@ -120,6 +132,7 @@ actor WxEmulatorState {
     func code2Session(appID: String?, secret: String?, code: String?, grantType: String?) -> Answer {
         if let failure = self.checkCredentials(appID: appID, secret: secret) { return failure }
         guard grantType == "authorization_code" else { return .error(40002, "invalid grant_type") }
+        if let code, let answer = self.benchmarkLogin(code) { return answer }
         let issued: IssuedCode
         switch Self.consume(code, appID: appID, from: &self.codes, lifetime: self.codeLifetime) {
         case .success(let code): issued = code
@@ -215,6 +228,27 @@ actor WxEmulatorState {
         issued.used = true
         codes[code] = issued
         return .success(issued)
+    }
+
+    /// The load-test users' login data: user `k`'s `encryptedData` and `iv`, sealed with the
+    /// session key that any `bench-<k>-…` code returns.
+    func benchmarkPayloads(appID: String) throws -> [(encryptedData: String, iv: String)] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try self.benchmarkSessionKeys.enumerated().map { number, key in
+            let info = WxUserInfo(
+                openId: "obench\(number)",
+                nickName: "Bench \(number)",
+                avatarUrl: "https://thirdwx.qlogo.cn/mmopen/vi_32/bench/132",
+                gender: 0,
+                city: "Guangzhou",
+                province: "Guangdong",
+                country: "CN",
+                language: "zh_CN",
+                watermark: WxWatermark(appid: appID, timestamp: Int(Date().timeIntervalSince1970))
+            )
+            return try WxDataCrypto.encrypt(try encoder.encode(info), sessionKey: key)
+        }
     }
 
     /// The user's current session key (for tests that check rotation).

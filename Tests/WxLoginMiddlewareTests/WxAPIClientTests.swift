@@ -257,4 +257,23 @@ struct WxAPIClientTests {
             #expect(!descriptions.joined().contains(secret))
         }
     }
+
+    @Test("load-test mode: any bench-<k>-… code logs in user k, whose payload decrypts with the returned key")
+    func benchmarkMode() async throws {
+        let emulator = WxEmulator(apps: [WxAppCredentials(appID: Harness.appID, secret: Harness.secret)], benchmarkUsers: 3)
+        try await emulator.makeApplication(configuration: ServerConfiguration(port: 0)).test(.live) { (http) async throws in
+            let lua = try await http.get("/emulator/benchmark/payloads.lua?appid=\(Harness.appID)").text
+            #expect(lua.hasPrefix("payloads = {"))
+            #expect(lua.components(separatedBy: "encryptedData = ").count == 4)
+            let client = WxAPIClient(
+                configuration: WxAPIConfiguration(baseURL: try #require(http.address).description, apps: [WxAppCredentials(appID: Harness.appID, secret: Harness.secret)])
+            )
+            let first = try await client.code2Session(code: "bench-1-run-0-1")
+            let second = try await client.code2Session(code: "bench-1-run-0-2")
+            #expect(first.openID == "obench1")
+            #expect(first.sessionKey == second.sessionKey)
+            await expectError(.codeInvalid) { _ = try await client.code2Session(code: "bench-7-run-0-1") }
+            try await client.shutdown()
+        }
+    }
 }

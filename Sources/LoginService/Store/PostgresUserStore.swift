@@ -73,21 +73,16 @@ public final class PostgresUserStore: UserStore {
         try await self.users("SELECT \(unescaped: StoreSchema.userColumns) FROM users WHERE id = \(id)", operation: "user").first
     }
 
-    public func createSession(id: String, userID: Int64, expiresAt: Date) async throws {
+    public func revokeSession(id: String, userID: Int64, expiresAt: Date, at date: Date) async throws -> RevokedSession? {
         do {
-            try await self.client.query(
-                "INSERT INTO login_sessions (id, user_id, created_at, expires_at) VALUES (\(id), \(userID), \(Date().timeIntervalSince1970), \(expiresAt.timeIntervalSince1970))",
-                logger: self.logger
-            )
-        } catch {
-            throw StoreError("createSession", error)
-        }
-    }
-
-    public func revokeSession(id: String, at date: Date) async throws -> RevokedSession? {
-        do {
+            let expires = expiresAt.timeIntervalSince1970
+            let revoked = date.timeIntervalSince1970
             let rows = try await self.client.query(
-                "UPDATE login_sessions SET revoked_at = \(date.timeIntervalSince1970) WHERE id = \(id) AND revoked_at IS NULL RETURNING expires_at",
+                """
+                INSERT INTO login_sessions (id, user_id, created_at, expires_at, revoked_at) VALUES (\(id), \(userID), \(revoked), \(expires), \(revoked))
+                ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at WHERE login_sessions.revoked_at IS NULL
+                RETURNING expires_at
+                """,
                 logger: self.logger
             )
             for try await expiresAt in rows.decode(Double.self) {

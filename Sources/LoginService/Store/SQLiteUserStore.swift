@@ -74,18 +74,14 @@ public final class SQLiteUserStore: UserStore {
         try await self.rows("SELECT \(StoreSchema.userColumns) FROM users WHERE id = ?1", [.integer(Int(id))], operation: "user").first.map(Self.user(from:))
     }
 
-    public func createSession(id: String, userID: Int64, expiresAt: Date) async throws {
-        try await self.execute(
-            "INSERT INTO login_sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            [.text(id), .integer(Int(userID)), .float(Date().timeIntervalSince1970), .float(expiresAt.timeIntervalSince1970)],
-            operation: "createSession"
-        )
-    }
-
-    public func revokeSession(id: String, at date: Date) async throws -> RevokedSession? {
+    public func revokeSession(id: String, userID: Int64, expiresAt: Date, at date: Date) async throws -> RevokedSession? {
         let rows = try await self.rows(
-            "UPDATE login_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING expires_at",
-            [.text(id), .float(date.timeIntervalSince1970)],
+            """
+            INSERT INTO login_sessions (id, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?4, ?3, ?4)
+            ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at WHERE login_sessions.revoked_at IS NULL
+            RETURNING expires_at
+            """,
+            [.text(id), .integer(Int(userID)), .float(expiresAt.timeIntervalSince1970), .float(date.timeIntervalSince1970)],
             operation: "revokeSession"
         )
         return rows.first?.column("expires_at")?.double.map {

@@ -69,11 +69,11 @@ public protocol UserStore: RevocationFeed {
     func upsertUser(_ login: UserLogin) async throws -> StoredUser
     /// The user with this id.
     func user(id: Int64) async throws -> StoredUser?
-    /// Records a login session.
-    func createSession(id: String, userID: Int64, expiresAt: Date) async throws
-    /// Revokes a session (logout).
-    /// - Returns: The revocation, or `nil` when the session does not exist or was revoked before.
-    func revokeSession(id: String, at: Date) async throws -> RevokedSession?
+    /// Records that a login session ended (logout). Sessions are not written when they start:
+    /// a token carries everything needed to verify it, so only the end of a session is stored,
+    /// for every instance to refuse its tokens until they expire.
+    /// - Returns: The revocation, or `nil` when the session was already revoked.
+    func revokeSession(id: String, userID: Int64, expiresAt: Date, at: Date) async throws -> RevokedSession?
     /// Stores a user's phone number.
     func storePhone(userID: Int64, phone: WxPhoneNumber) async throws -> StoredUser?
     /// The user's encrypted session key.

@@ -73,18 +73,62 @@ extension HTTPError {
     }
 }
 
-/// Media type checks on `Content-Type` values.
+/// Media type checks on `Content-Type` values, without allocating: they run on every response
+/// that passes through the compression middleware.
 enum MediaType {
     /// `application/json`, `application/*+json`, with any parameters.
     static func isJSON(_ contentType: String) -> Bool {
-        let essence = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json"))
+        let essence = Self.essence(contentType)
+        return Self.equalsIgnoringCase(essence, "application/json")
+            || (Self.hasPrefixIgnoringCase(essence, "application/") && Self.hasSuffixIgnoringCase(essence, "+json"))
     }
 
     /// Text and structured text that compresses well: `text/*`, JSON, JavaScript, XML, SVG.
     static func isCompressible(_ contentType: String) -> Bool {
-        let essence = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return essence.hasPrefix("text/") || isJSON(essence) || essence == "application/javascript"
-            || essence == "application/xml" || essence.hasSuffix("+xml") || essence == "image/svg+xml"
+        let essence = Self.essence(contentType)
+        return Self.hasPrefixIgnoringCase(essence, "text/") || Self.isJSON(contentType)
+            || Self.equalsIgnoringCase(essence, "application/javascript") || Self.equalsIgnoringCase(essence, "application/xml")
+            || Self.hasSuffixIgnoringCase(essence, "+xml")
+    }
+
+    /// The type and subtype: before any `;`, without surrounding spaces.
+    private static func essence(_ contentType: String) -> Substring.UTF8View {
+        var utf8 = Substring(contentType).utf8
+        if let semicolon = utf8.firstIndex(of: UInt8(ascii: ";")) {
+            utf8 = utf8[..<semicolon]
+        }
+        while let first = utf8.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { utf8 = utf8.dropLast() }
+        return utf8
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }
+
+    private static func equalsIgnoringCase(_ text: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        text.count == lowercase.utf8CodeUnitCount && Self.hasPrefixIgnoringCase(text, lowercase)
+    }
+
+    private static func hasPrefixIgnoringCase(_ text: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        let count = lowercase.utf8CodeUnitCount
+        guard text.count >= count else { return false }
+        var offset = 0
+        for byte in text.prefix(count) {
+            guard Self.lower(byte) == lowercase.utf8Start[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    private static func hasSuffixIgnoringCase(_ text: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        let count = lowercase.utf8CodeUnitCount
+        guard text.count >= count else { return false }
+        var offset = 0
+        for byte in text.suffix(count) {
+            guard Self.lower(byte) == lowercase.utf8Start[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 }

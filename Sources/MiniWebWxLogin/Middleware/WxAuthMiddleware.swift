@@ -52,7 +52,8 @@ public struct WxAuthMiddleware: Middleware {
                 unionID: claims.unionid,
                 appID: self.signer.audience,
                 userID: claims.userID,
-                sessionID: claims.sid
+                sessionID: claims.sid,
+                tokenExpiresAt: claims.expiresAt
             )
         )
         return try await next(request)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The WeChat user of a request, set by ``WxLoginMiddleware`` or ``WxAuthMiddleware``.
 ///
 /// It is deliberately not `Encodable`: it can hold the session key, which must never reach a
@@ -18,6 +20,8 @@ public struct WxUser: Sendable, CustomStringConvertible {
     public let userID: String?
     /// The login session the token belongs to (requests authenticated by a login token).
     public let sessionID: String?
+    /// When the login token expires (requests authenticated by a login token).
+    public let tokenExpiresAt: Date?
 
     /// Creates a user.
     public init(
@@ -27,7 +31,8 @@ public struct WxUser: Sendable, CustomStringConvertible {
         userInfo: WxUserInfo? = nil,
         sessionKey: String? = nil,
         userID: String? = nil,
-        sessionID: String? = nil
+        sessionID: String? = nil,
+        tokenExpiresAt: Date? = nil
     ) {
         self.openID = openID
         self.unionID = unionID
@@ -36,6 +41,7 @@ public struct WxUser: Sendable, CustomStringConvertible {
         self.sessionKey = sessionKey
         self.userID = userID
         self.sessionID = sessionID
+        self.tokenExpiresAt = tokenExpiresAt
     }
 
     /// `openid o…, unionid …, user 42` (never the session key).

@@ -1,3 +1,4 @@
+import Foundation
 import JWTKit
 
 /// What a login token says: a standard JWT (HS256) that other services can verify with the key.
@@ -24,6 +25,9 @@ public struct LoginTokenClaims: JWTPayload, Equatable {
 
     /// The app's user id (`sub`).
     public var userID: String { self.sub.value }
+
+    /// When the token expires (`exp`).
+    public var expiresAt: Date { self.exp.value }
 
     /// Checks the expiry (the signature and key were checked before).
     public func verify(using algorithm: some JWTAlgorithm) throws {
