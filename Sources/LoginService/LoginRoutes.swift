@@ -31,7 +31,7 @@ struct LoginRoutes: Sendable {
         router.post("/user/wxlogin", middleware: [login]) { request in try await self.login(request) }
 
         let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations)])
-        user.get("/me") { request in try await self.me(request) }
+        user.get("/me") { request -> Response in try await self.me(request) }
         user.post("/logout") { request in try await self.logout(request) }
         user.post("/phone") { request in try await self.phone(request) }
     }
@@ -78,8 +78,15 @@ struct LoginRoutes: Sendable {
         headers: ["www-authenticate": #"Bearer realm="miniweb", error="invalid_token""#]
     )
 
-    private func me(_ request: Request) async throws -> MeResponseBody {
-        MeResponseBody(userinfo: UserInfoBody(try await self.currentUser(request)))
+    private func me(_ request: Request) async throws -> Response {
+        let render = { (user: StoredUser) throws -> Response in try MeResponseBody(userinfo: UserInfoBody(user)).makeResponse() }
+        let wxUser = try request.wxUser
+        if let id = wxUser.userID.flatMap(Int64.init), let cached = self.users.user(id: id), cached.openID == wxUser.openID,
+            let response = try self.users.meResponse(id: id, render: render)
+        {
+            return response
+        }
+        return try render(try await self.currentUser(request))
     }
 
     private func logout(_ request: Request) async throws -> HTTPStatus {

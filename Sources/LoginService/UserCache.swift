@@ -1,3 +1,4 @@
+import MiniWeb
 import Synchronization
 
 /// Recently read users, so that `GET /user/me` answers without a database round trip.
@@ -9,6 +10,8 @@ final class UserCache: Sendable {
     private struct Entry {
         let user: StoredUser
         let expiresAt: ContinuousClock.Instant
+        /// `GET /user/me`'s answer for this user, rendered once per entry.
+        var meResponse: Response?
     }
 
     private let entries = Mutex<[Int64: Entry]>([:])
@@ -38,7 +41,20 @@ final class UserCache: Sendable {
                 entries = entries.filter { $0.value.expiresAt > now }
                 if entries.count >= self.capacity { entries.removeAll(keepingCapacity: true) }
             }
-            entries[user.id] = Entry(user: user, expiresAt: expiresAt)
+            entries[user.id] = Entry(user: user, expiresAt: expiresAt, meResponse: nil)
         }
+    }
+
+    /// `GET /user/me`'s answer for a cached user, rendering and keeping it on first use: the
+    /// body is a `ByteBuffer`, so every later answer shares it without copying or encoding.
+    func meResponse(id: Int64, render: (StoredUser) throws -> Response) rethrows -> Response? {
+        let now = ContinuousClock.now
+        guard let entry = self.entries.withLock({ entries in entries[id] }), entry.expiresAt > now else { return nil }
+        if let response = entry.meResponse { return response }
+        let response = try render(entry.user)
+        self.entries.withLock { entries in
+            if entries[id]?.user == entry.user { entries[id]?.meResponse = response }
+        }
+        return response
     }
 }

@@ -43,6 +43,11 @@ struct WxMiddlewareTests {
             let auth: Headers = ["authorization": "Bearer \(token.token)"]
             #expect(try await client.get("/strict/who", headers: auth).text == "42 o-42")
             #expect(try await client.get("/strict/who").error?.error == "auth_required")
+            #expect(try await client.get("/strict/who", headers: ["authorization": "bearer \(token.token)"]).text == "42 o-42")
+            #expect(try await client.get("/strict/who", headers: ["authorization": "BEARER   \(token.token)"]).text == "42 o-42")
+            #expect(try await client.get("/strict/who", headers: ["authorization": "Bearer "]).error?.error == "auth_invalid")
+            #expect(try await client.get("/strict/who", headers: ["authorization": "Bearer"]).error?.error == "auth_invalid")
+            #expect(try await client.get("/strict/who", headers: ["authorization": "Bearez \(token.token)"]).error?.error == "auth_invalid")
             #expect(try await client.get("/lenient/who").text == "anonymous")
             #expect(try await client.get("/lenient/who", headers: auth).text == "o-42")
             #expect(try await client.get("/lenient/who", headers: ["authorization": "Bearer nonsense"]).error?.error == "auth_invalid")

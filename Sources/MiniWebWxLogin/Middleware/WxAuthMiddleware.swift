@@ -37,10 +37,9 @@ public struct WxAuthMiddleware: Middleware {
                 headers: ["www-authenticate": #"Bearer realm="miniweb""#]
             )
         }
-        guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+        guard let token = Self.bearerToken(authorization) else {
             throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
         }
-        let token = String(authorization.dropFirst(7).drop { $0 == " " })
         let claims = try await self.signer.verify(token)
         if let revocations, revocations.isRevoked(claims.sid) {
             throw LoginTokenSigner.invalid("The login session has ended (logged out): log in again.")
@@ -57,5 +56,20 @@ public struct WxAuthMiddleware: Middleware {
             )
         )
         return try await next(request)
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive), without allocating for the check.
+    static func bearerToken(_ authorization: String) -> String? {
+        let utf8 = authorization.utf8
+        guard utf8.count > 7 else { return nil }
+        var index = utf8.startIndex
+        for expected in "bearer ".utf8 {
+            let byte = utf8[index]
+            guard byte == expected || (expected != UInt8(ascii: " ") && byte == expected - 32) else { return nil }
+            index = utf8.index(after: index)
+        }
+        while index < utf8.endIndex, utf8[index] == UInt8(ascii: " ") { index = utf8.index(after: index) }
+        guard index < utf8.endIndex else { return nil }
+        return String(authorization[index...])
     }
 }
