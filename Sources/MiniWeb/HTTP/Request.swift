@@ -11,26 +11,56 @@ import NIOCore
 /// return try await next(request)
 /// ```
 public struct Request: Sendable {
+    /// What never changes after parsing, in one shared box: a middleware's copy of the request
+    /// then costs one reference count for all of it, not one per field.
+    final class Line: Sendable {
+        let method: HTTPMethod
+        let uri: String
+        let path: Substring
+        let pathComponents: [String]
+        let query: QueryParameters
+        let version: HTTPVersion
+        let remoteAddress: RemoteAddress?
+        let hasValidTarget: Bool
+
+        init(method: HTTPMethod, uri: String, version: HTTPVersion, remoteAddress: RemoteAddress?) {
+            let target = RequestTarget(parsing: uri)
+            self.method = method
+            self.uri = uri
+            self.path = target.path
+            self.pathComponents = target.components
+            self.query = target.query
+            self.version = version
+            self.remoteAddress = remoteAddress
+            self.hasValidTarget = target.isValid
+        }
+    }
+
+    private let line: Line
+
     /// The request method.
-    public let method: HTTPMethod
+    public var method: HTTPMethod { self.line.method }
     /// The request target exactly as received, e.g. `/users/42?fields=name`.
-    public let uri: String
+    public var uri: String { self.line.uri }
     /// The path of the target, still percent-encoded, e.g. `/files/a%20b`.
-    public let path: Substring
+    public var path: Substring { self.line.path }
     /// The path's segments, percent-decoded, with empty, `.` and `..` segments resolved:
     /// `/files//a%20b/` gives `["files", "a b"]`.
-    public let pathComponents: [String]
+    public var pathComponents: [String] { self.line.pathComponents }
     /// The decoded query parameters.
-    public let query: QueryParameters
+    public var query: QueryParameters { self.line.query }
     /// The HTTP version of the request line.
-    public let version: HTTPVersion
+    public var version: HTTPVersion { self.line.version }
+    /// The address of the client, when the request came over a socket.
+    public var remoteAddress: RemoteAddress? { self.line.remoteAddress }
+    /// Whether the target could be parsed and percent-decoded; the router answers 400 otherwise.
+    var hasValidTarget: Bool { self.line.hasValidTarget }
+
     /// The header fields (names compare case-insensitively).
     public var headers: Headers
     /// The body bytes: empty when the request has none. The server refuses bodies over its
     /// configured limit before they reach a handler.
     public var body: ByteBuffer
-    /// The address of the client, when the request came over a socket.
-    public let remoteAddress: RemoteAddress?
     /// An identifier for this request, for logs and the `X-Request-Id` header.
     public var id: String
     /// The parameters captured by the route (`:name`, `*` and `**` segments).
@@ -40,9 +70,6 @@ public struct Request: Sendable {
     public internal(set) var route: String?
     /// Typed values that middleware attach for the handlers below it.
     public var storage: RequestStorage
-
-    /// Whether the target could be parsed and percent-decoded; the router answers 400 otherwise.
-    let hasValidTarget: Bool
 
     /// Creates a request, parsing and decoding the target.
     /// - Parameters:
@@ -62,17 +89,9 @@ public struct Request: Sendable {
         remoteAddress: RemoteAddress? = nil,
         id: String? = nil
     ) {
-        let target = RequestTarget(parsing: uri)
-        self.method = method
-        self.uri = uri
-        self.path = target.path
-        self.pathComponents = target.components
-        self.query = target.query
-        self.hasValidTarget = target.isValid
-        self.version = version
+        self.line = Line(method: method, uri: uri, version: version, remoteAddress: remoteAddress)
         self.headers = headers
         self.body = body
-        self.remoteAddress = remoteAddress
         if let id {
             self.id = id
         } else {
