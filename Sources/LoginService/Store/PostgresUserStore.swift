@@ -48,12 +48,11 @@ public final class PostgresUserStore: UserStore {
 
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
         let profile = login.profile
-        var binds = PostgresBindings(capacity: 13)
+        var binds = PostgresBindings(capacity: 12)
         binds.append(login.appID)
         binds.append(login.openID)
         binds.append(login.unionID)
         binds.append(login.encryptedSessionKey)
-        binds.append(profile == nil ? 0 : 1)
         binds.append(profile?.nickName)
         binds.append(profile?.avatarUrl)
         binds.append(profile?.gender)
@@ -62,7 +61,7 @@ public final class PostgresUserStore: UserStore {
         binds.append(profile?.country)
         binds.append(profile?.language)
         binds.append(Date().timeIntervalSince1970)
-        let query = PostgresQuery(unsafeSQL: StoreSchema.upsertUser { "$\($0)" }, binds: binds)
+        let query = PostgresQuery(unsafeSQL: StoreSchema.upsertUser(withProfile: profile != nil) { "$\($0)" }, binds: binds)
         guard let user = try await self.users(query, operation: "upsertUser").first else {
             throw StoreError("upsertUser", PostgresStoreFailure.noRowReturned)
         }

@@ -59,12 +59,11 @@ public final class SQLiteUserStore: UserStore {
         let profile = login.profile
         let binds: [SQLiteData] = [
             .text(login.appID), .text(login.openID), .optionalText(login.unionID), .text(login.encryptedSessionKey),
-            .integer(profile == nil ? 0 : 1),
             .optionalText(profile?.nickName), .optionalText(profile?.avatarUrl), profile?.gender.map { .integer($0) } ?? .null,
             .optionalText(profile?.city), .optionalText(profile?.province), .optionalText(profile?.country), .optionalText(profile?.language),
             .float(Date().timeIntervalSince1970),
         ]
-        guard let row = try await self.rows(StoreSchema.upsertUser { "?\($0)" }, binds, operation: "upsertUser").first else {
+        guard let row = try await self.rows(StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }, binds, operation: "upsertUser").first else {
             throw StoreError("upsertUser", SQLiteStoreFailure.noRowReturned)
         }
         return Self.user(from: row)

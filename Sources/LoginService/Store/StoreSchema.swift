@@ -52,27 +52,26 @@ enum StoreSchema {
         ]
     }
 
-    /// The upsert both dialects share: one statement, race-free on the `(app_id, openid)` key.
-    /// Profile fields are replaced only when the login sent a profile (`$5` is 1).
-    static func upsertUser(placeholders p: (Int) -> String) -> String {
-        """
-        INSERT INTO users (app_id, openid, unionid, session_key_enc, nick_name, avatar_url, gender, city, province, country, language,
-                           login_count, created_at, updated_at)
-        VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(6)), \(p(7)), \(p(8)), \(p(9)), \(p(10)), \(p(11)), \(p(12)), 1, \(p(13)), \(p(13)))
-        ON CONFLICT (app_id, openid) DO UPDATE SET
-            unionid = COALESCE(excluded.unionid, users.unionid),
-            session_key_enc = excluded.session_key_enc,
-            nick_name = CASE WHEN \(p(5)) = 1 THEN excluded.nick_name ELSE users.nick_name END,
-            avatar_url = CASE WHEN \(p(5)) = 1 THEN excluded.avatar_url ELSE users.avatar_url END,
-            gender = CASE WHEN \(p(5)) = 1 THEN excluded.gender ELSE users.gender END,
-            city = CASE WHEN \(p(5)) = 1 THEN excluded.city ELSE users.city END,
-            province = CASE WHEN \(p(5)) = 1 THEN excluded.province ELSE users.province END,
-            country = CASE WHEN \(p(5)) = 1 THEN excluded.country ELSE users.country END,
-            language = CASE WHEN \(p(5)) = 1 THEN excluded.language ELSE users.language END,
-            login_count = users.login_count + 1,
-            updated_at = excluded.updated_at
-        RETURNING \(userColumns)
-        """
+    /// The upserts both dialects share: one statement each, race-free on the `(app_id, openid)`
+    /// key. With a profile, the profile fields are replaced; without one (a code-only login), they
+    /// are kept. Two short statements rather than one with a CASE per field: SQLite parses the
+    /// statement on every call, and that parse showed up in the login profile.
+    static func upsertUser(withProfile: Bool, placeholders p: (Int) -> String) -> String {
+        let profileUpdate =
+            withProfile
+            ? """
+            nick_name = excluded.nick_name, avatar_url = excluded.avatar_url, gender = excluded.gender, city = excluded.city,
+                province = excluded.province, country = excluded.country, language = excluded.language,
+            """ : ""
+        return """
+            INSERT INTO users (app_id, openid, unionid, session_key_enc, nick_name, avatar_url, gender, city, province, country, language,
+                               login_count, created_at, updated_at)
+            VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)), \(p(6)), \(p(7)), \(p(8)), \(p(9)), \(p(10)), \(p(11)), 1, \(p(12)), \(p(12)))
+            ON CONFLICT (app_id, openid) DO UPDATE SET
+                unionid = COALESCE(excluded.unionid, users.unionid), session_key_enc = excluded.session_key_enc, \(profileUpdate)
+                login_count = users.login_count + 1, updated_at = excluded.updated_at
+            RETURNING \(userColumns)
+            """
     }
 
     static let userColumns =

@@ -44,6 +44,7 @@ public final class WxAPIClient: Service, Sendable {
             read: TimeAmount(configuration.requestTimeout)
         )
         httpConfiguration.redirectConfiguration = .disallow
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections)
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.apps = Dictionary(configuration.apps.map { ($0.appID, $0) }, uniquingKeysWith: { first, _ in first })
         self.tokens = self.apps.mapValues { _ in WxAccessTokenCache(refreshMargin: configuration.tokenRefreshMargin) }
@@ -320,20 +321,23 @@ public final class WxAPIClient: Service, Sendable {
         return try Self.decode(Body.self, from: bytes, endpoint: endpoint)
     }
 
-    /// Parses WeChat's JSON: errcode first, then the body.
+    /// Parses WeChat's JSON in one pass: the `errcode` and `errmsg`, and the body unless the
+    /// `errcode` is an error.
     static func decode<Body: Decodable>(_ type: Body.Type, from bytes: ByteBuffer, endpoint: String) throws(CallFailure) -> Body {
-        let decoder = JSONDecoder()
-        guard let status = try? decoder.decode(WxStatus.self, from: bytes) else {
-            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is not JSON (\(bytes.readableBytes) bytes)"), transport: true)
-        }
-        if let errcode = status.errcode, errcode != 0 {
-            throw CallFailure(failure: WxError(errcode: errcode, errmsg: status.errmsg, endpoint: endpoint))
-        }
+        let answer: WxAnswer<Body>
         do {
-            return try decoder.decode(Body.self, from: bytes)
+            answer = try JSONDecoder().decode(WxAnswer<Body>.self, from: bytes)
         } catch {
-            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is not the expected JSON"))
+            let detail = (error as? DecodingError).map { _ in "the answer is not the expected JSON" } ?? "the answer is not JSON"
+            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "\(detail) (\(bytes.readableBytes) bytes)"), transport: true)
         }
+        if let errcode = answer.errcode, errcode != 0 {
+            throw CallFailure(failure: WxError(errcode: errcode, errmsg: answer.errmsg, endpoint: endpoint))
+        }
+        guard let body = answer.body else {
+            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is not the expected JSON"), transport: true)
+        }
+        return body
     }
 
     /// Classifies an AsyncHTTPClient or NIO error without echoing the URL (it holds secrets).
@@ -372,10 +376,27 @@ public final class WxAPIClient: Service, Sendable {
     }
 }
 
-/// The `errcode` and `errmsg` every WeChat answer may carry.
-struct WxStatus: Decodable {
+/// A WeChat answer: the `errcode` and `errmsg` every answer may carry, and the endpoint's fields
+/// (decoded only when the `errcode` is absent or 0).
+struct WxAnswer<Body: Decodable>: Decodable {
     let errcode: Int?
     let errmsg: String?
+    let body: Body?
+
+    private enum CodingKeys: String, CodingKey {
+        case errcode, errmsg
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.errcode = try? container.decodeIfPresent(Int.self, forKey: .errcode)
+        self.errmsg = try? container.decodeIfPresent(String.self, forKey: .errmsg)
+        if let errcode = self.errcode, errcode != 0 {
+            self.body = nil
+        } else {
+            self.body = try? Body(from: decoder)
+        }
+    }
 }
 
 extension CharacterSet {

@@ -38,6 +38,9 @@ public struct WxAPIConfiguration: Sendable {
     public var tokenRefreshMargin: Duration
     /// The largest response body read from WeChat; a larger one is an upstream error.
     public var maxResponseSize: Int
+    /// How many connections to WeChat's API the pool keeps open at most (AsyncHTTPClient's soft
+    /// limit, 8 by default there, caps concurrent logins: each waits for a free connection).
+    public var maxConnections: Int
 
     /// Creates a configuration.
     /// - Parameters:
@@ -49,6 +52,7 @@ public struct WxAPIConfiguration: Sendable {
     ///   - retryBaseDelay: 100 ms by default.
     ///   - tokenRefreshMargin: 5 minutes by default.
     ///   - maxResponseSize: 1 MiB by default.
+    ///   - maxConnections: 64 by default.
     public init(
         baseURL: String = WxAPIConfiguration.defaultBaseURL,
         apps: [WxAppCredentials],
@@ -57,7 +61,8 @@ public struct WxAPIConfiguration: Sendable {
         maxAttempts: Int = 3,
         retryBaseDelay: Duration = .milliseconds(100),
         tokenRefreshMargin: Duration = .seconds(300),
-        maxResponseSize: Int = 1 << 20
+        maxResponseSize: Int = 1 << 20,
+        maxConnections: Int = 64
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apps = apps
@@ -67,6 +72,7 @@ public struct WxAPIConfiguration: Sendable {
         self.retryBaseDelay = retryBaseDelay
         self.tokenRefreshMargin = tokenRefreshMargin
         self.maxResponseSize = maxResponseSize
+        self.maxConnections = max(1, maxConnections)
     }
 
     /// The base URL from the environment variable `WX_API_BASE_URL`, or WeChat's.
