@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MiniWeb
@@ -18,6 +19,7 @@ struct LoginRoutes: Sendable {
     let wxClient: WxAPIClient
     let replayGuard: WxCodeReplayGuard
     let users: UserCache
+    let metrics: any MetricsFactory
     let logger: Logger
 
     func register(on router: Router) {
@@ -27,16 +29,18 @@ struct LoginRoutes: Sendable {
             return StatusBody(status: "ready")
         }
 
-        let login = WxLoginMiddleware(client: self.wxClient, appID: self.appID, replayGuard: self.replayGuard, logger: self.logger)
-        router.post("/user/wxlogin", middleware: [login]) { request in try await self.login(request) }
+        let login = WxLoginMiddleware(client: self.wxClient, appID: self.appID, replayGuard: self.replayGuard, logger: self.logger, metrics: self.metrics)
+        // `logins_total{outcome}`: `new_user` and `returning_user` here, failures in the middleware.
+        let logins = CounterFamily(label: "logins_total", dimensions: ["outcome"], factory: self.metrics)
+        router.post("/user/wxlogin", middleware: [login]) { request in try await self.login(request, logins: logins) }
 
-        let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations)])
+        let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations, metrics: self.metrics)])
         user.get("/me") { request -> Response in try await self.me(request) }
         user.post("/logout") { request in try await self.logout(request) }
         user.post("/phone") { request in try await self.phone(request) }
     }
 
-    private func login(_ request: Request) async throws -> LoginResponseBody {
+    private func login(_ request: Request, logins: CounterFamily) async throws -> LoginResponseBody {
         let wxUser = try request.wxUser
         guard let sessionKey = wxUser.sessionKey else {
             throw HTTPError(.internalServerError, code: "internal_error", message: "Internal Server Error")
@@ -52,10 +56,9 @@ struct LoginRoutes: Sendable {
         )
         self.users.store(stored)
         let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
-        self.logger.info(
-            "Login",
-            metadata: ["request_id": .string(request.id), "user_id": "\(stored.id)", "outcome": .string(stored.loginCount == 1 ? "new_user" : "returning_user")]
-        )
+        let outcome = stored.loginCount == 1 ? "new_user" : "returning_user"
+        logins.increment(outcome)
+        self.logger.info("Login", metadata: ["request_id": .string(request.id), "user_id": "\(stored.id)", "outcome": .string(outcome)])
         return LoginResponseBody(token: token.token, expiresIn: token.expiresIn, userinfo: UserInfoBody(stored))
     }
 

@@ -3,6 +3,7 @@ import Logging
 import MiniWeb
 import MiniWebWxLogin
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 import WxEmulator
 
@@ -120,14 +121,19 @@ public struct LoginService: Service {
                 lifetime: self.configuration.tokenLifetime
             )
             let revocations = LoginSessionRevocations(feed: store, pollInterval: self.configuration.revocationPollInterval, logger: self.logger)
+            // The service's own registry, given to every component (no process-wide bootstrap).
+            let registry = PrometheusCollectorRegistry()
+            let metrics = PrometheusMetricsFactory(registry: registry)
             let wxClient = WxAPIClient(
                 configuration: WxAPIConfiguration(
                     baseURL: wxAPIBaseURL,
                     apps: [WxAppCredentials(appID: self.configuration.appID, secret: appSecret)]
                 ),
-                logger: self.logger
+                logger: self.logger,
+                metrics: metrics
             )
             let router = Router()
+            router.add(middleware: MetricsMiddleware(factory: metrics))
             router.add(middleware: RequestIDMiddleware())
             router.add(middleware: RequestLoggingMiddleware(logger: self.logger))
             router.add(middleware: CompressionMiddleware())
@@ -140,8 +146,25 @@ public struct LoginService: Service {
                 wxClient: wxClient,
                 replayGuard: WxCodeReplayGuard(),
                 users: UserCache(),
+                metrics: metrics,
                 logger: self.logger
             ).register(on: router)
+            var extraServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            switch self.configuration.metrics {
+            case .apiPort:
+                router.get("/metrics") { _ in Self.metricsResponse(registry) }
+            case .separatePort(let port):
+                let metricsRouter = Router()
+                metricsRouter.get("/metrics") { _ in Self.metricsResponse(registry) }
+                let metricsApp = try Application(
+                    router: metricsRouter,
+                    configuration: ServerConfiguration(host: self.configuration.server.host, port: port),
+                    logger: self.logger
+                )
+                extraServices.append(.init(service: metricsApp))
+            case .disabled:
+                break
+            }
 
             let configuration = self.configuration
             let onRunning = self.onRunning
@@ -157,7 +180,7 @@ public struct LoginService: Service {
             )
             let services = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: wxClient), .init(service: revocations), .init(service: app)],
+                    services: [.init(service: wxClient), .init(service: revocations)] + extraServices + [.init(service: app)],
                     logger: self.logger
                 )
             )
@@ -171,6 +194,15 @@ public struct LoginService: Service {
                 await sqlite.close()
             }
         }
+    }
+
+    /// `GET /metrics`: every metric in the Prometheus text format.
+    static func metricsResponse(_ registry: PrometheusCollectorRegistry) -> Response {
+        Response(
+            status: .ok,
+            headers: ["content-type": "text/plain; version=0.0.4; charset=utf-8"],
+            body: ByteBuffer(bytes: registry.emitToBuffer())
+        )
     }
 
     private func withTimeout(_ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> Void) async throws {

@@ -27,6 +27,19 @@ public struct LoginServiceConfiguration: Sendable {
     /// bound on how long a logged-out token may still work elsewhere.
     public var revocationPollInterval: Duration
 
+    /// Where `GET /metrics` (Prometheus text format) is served.
+    public var metrics: MetricsExposure
+
+    /// Where the metrics are served.
+    public enum MetricsExposure: Sendable, Equatable {
+        /// On the API's own port.
+        case apiPort
+        /// On a port of its own (bound to the same host), e.g. one only the monitoring network reaches.
+        case separatePort(Int)
+        /// Not at all.
+        case disabled
+    }
+
     /// Whether the emulator stands in for WeChat.
     public var isDevelopmentMode: Bool { self.appSecret == nil }
 
@@ -39,7 +52,8 @@ public struct LoginServiceConfiguration: Sendable {
         wxAPIBaseURL: String = WxAPIConfiguration.defaultBaseURL,
         sessionSecrets: [String] = [],
         tokenLifetime: Duration = .seconds(7 * 24 * 3600),
-        revocationPollInterval: Duration = .seconds(2)
+        revocationPollInterval: Duration = .seconds(2),
+        metrics: MetricsExposure = .apiPort
     ) {
         self.server = server
         self.database = database
@@ -49,6 +63,7 @@ public struct LoginServiceConfiguration: Sendable {
         self.sessionSecrets = sessionSecrets
         self.tokenLifetime = tokenLifetime
         self.revocationPollInterval = revocationPollInterval
+        self.metrics = metrics
     }
 
     /// Checks what production mode requires.

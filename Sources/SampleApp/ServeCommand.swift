@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment: WX_APP_ID and WX_APP_SECRET (without a secret, development mode: a \
             built-in WeChat emulator plays WeChat), SESSION_SECRET (token signing; comma-separated \
-            for rotation, newest first), PORT, DATABASE_URL, WX_API_BASE_URL, LOG_LEVEL.
+            for rotation, newest first), PORT, DATABASE_URL, WX_API_BASE_URL, LOG_LEVEL, LOG_FORMAT, METRICS_PORT.
             """
     )
 
@@ -34,13 +34,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical). Defaults to $LOG_LEVEL, else info.")
     var logLevel: String?
 
+    @Option(help: "text or json (one JSON object a line, for log shippers). Defaults to $LOG_FORMAT, else text.")
+    var logFormat: String?
+
+    @Option(help: "Serve GET /metrics on this port instead of the API's. Defaults to $METRICS_PORT.")
+    var metricsPort: Int?
+
+    @Flag(help: "Do not serve GET /metrics at all.")
+    var noMetrics = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let levelName = self.logLevel ?? environment["LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("Unknown log level '\(levelName)'.")
         }
-        var logger = Logger(label: "SampleApp")
+        let formatName = (self.logFormat ?? environment["LOG_FORMAT"] ?? "text").lowercased()
+        var logger: Logger
+        switch formatName {
+        case "text": logger = Logger(label: "SampleApp")
+        case "json": logger = Logger(label: "SampleApp") { label in JSONLogHandler(label: label) }
+        default: throw ValidationError("Unknown log format '\(formatName)': use text or json.")
+        }
         logger.logLevel = level
 
         let configuration: LoginServiceConfiguration
@@ -68,13 +83,22 @@ struct ServeCommand: AsyncParsableCommand {
         let secret = environment["WX_APP_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         let appID = environment["WX_APP_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? LoginServiceConfiguration.developmentAppID
         let sessionSecrets = (environment["SESSION_SECRET"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let metrics: LoginServiceConfiguration.MetricsExposure
+        if self.noMetrics {
+            metrics = .disabled
+        } else if let port = try self.metricsPort ?? environment["METRICS_PORT"].flatMap({ $0.isEmpty ? nil : try Self.port(fromEnvironment: $0) }) {
+            metrics = .separatePort(port)
+        } else {
+            metrics = .apiPort
+        }
         return LoginServiceConfiguration(
             server: ServerConfiguration(host: self.host, port: port),
             database: database,
             appID: appID,
             appSecret: secret,
             wxAPIBaseURL: self.wxAPIBaseURL ?? WxAPIConfiguration.baseURL(from: environment),
-            sessionSecrets: sessionSecrets
+            sessionSecrets: sessionSecrets,
+            metrics: metrics
         )
     }
 

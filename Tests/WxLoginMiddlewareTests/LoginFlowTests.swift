@@ -232,6 +232,35 @@ struct LoginFlowTests {
         }
     }
 
+    @Test("GET /metrics reports requests by route, WeChat calls, logins and token verifications in Prometheus format")
+    func metrics() async throws {
+        try await Harness.withService(Harness.development()) { (running, client) async throws in
+            let emulator = try #require(running.emulator)
+            let token = try #require(try await client.login(try await emulator.login(appID: running.appID)).decode(LoginAnswer.self).token)
+            _ = try await client.me(token)
+            _ = try await client.me("forged")
+            _ = try await client.login(#"{"code":"no-such-code"}"#)
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = metrics.text
+            for line in [
+                #"logins_total{outcome="new_user"} 1"#,
+                #"logins_total{outcome="wx_code_invalid"} 1"#,
+                #"token_verifications_total{outcome="valid"} 1"#,
+                #"token_verifications_total{outcome="auth_invalid"} 1"#,
+                #"wx_api_calls_total{endpoint="sns/jscode2session",errcode="0"} 1"#,
+                #"wx_api_calls_total{endpoint="sns/jscode2session",errcode="40029"} 1"#,
+                #"http_requests_total{route="/user/me",method="GET",status="200"} 1"#,
+                #"http_requests_total{route="/user/me",method="GET",status="401"} 1"#,
+            ] {
+                #expect(text.contains(line), "missing: \(line)")
+            }
+            #expect(text.contains("http_request_duration_seconds_bucket{route=\"/user/wxlogin\""))
+            #expect(!text.contains(token))
+        }
+    }
+
     @Test("readiness and liveness")
     func health() async throws {
         try await Harness.withService(Harness.development()) { (_, client) async throws in

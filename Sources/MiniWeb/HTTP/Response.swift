@@ -13,6 +13,10 @@ public struct Response: Sendable {
     public var headers: Headers
     /// The body bytes.
     public var body: ByteBuffer
+    /// The template of the route that produced this response (e.g. `/users/:id`), set by the
+    /// router; `nil` for responses no route produced (404, 405, a middleware's own answer).
+    /// Middleware outside the router use it as a bounded label, e.g. for metrics.
+    public internal(set) var route: String?
 
     /// Creates a response.
     /// - Parameters:
@@ -23,6 +27,7 @@ public struct Response: Sendable {
         self.status = status
         self.headers = headers
         self.body = body
+        self.route = nil
     }
 
     /// A `text/plain; charset=utf-8` response.

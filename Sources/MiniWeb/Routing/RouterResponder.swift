@@ -40,7 +40,9 @@ struct RouterResponder: Sendable {
         request.parameters.values = captures.values
         request.parameters.wildcards = captures.wildcards
         request.parameters.catchAll = captures.catchAll
-        return try await endpoint.responder(request)
+        var response = try await endpoint.responder(request)
+        response.route = endpoint.template
+        return response
     }
 
     /// Depth-first search in precedence order for the first route matching the path and method.

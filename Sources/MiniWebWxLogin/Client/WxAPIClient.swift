@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
+import MiniWeb
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -31,12 +33,18 @@ public final class WxAPIClient: Service, Sendable {
     private let tokens: [String: WxAccessTokenCache]
     private let logger: Logger
     private let isShutDown = Mutex(false)
+    private let calls: CounterFamily
+    private let callDurations: TimerFamily
 
     /// Creates a client with its own connection pool.
+    /// Every attempt is counted in `wx_api_calls_total{endpoint, errcode}` (`errcode` is `0`,
+    /// WeChat's errcode, or `timeout` / `transport` / `http_<status>`) and timed in
+    /// `wx_api_call_duration_seconds{endpoint}`.
     /// - Parameters:
     ///   - configuration: Where WeChat is and which apps are served.
     ///   - logger: For debug lines about calls and loud errors about misconfiguration.
-    public init(configuration: WxAPIConfiguration, logger: Logger = Logger(label: "wx-api")) {
+    ///   - metrics: Where the metrics go; the process's `MetricsSystem` by default.
+    public init(configuration: WxAPIConfiguration, logger: Logger = Logger(label: "wx-api"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout = .init(
@@ -49,6 +57,8 @@ public final class WxAPIClient: Service, Sendable {
         self.apps = Dictionary(configuration.apps.map { ($0.appID, $0) }, uniquingKeysWith: { first, _ in first })
         self.tokens = self.apps.mapValues { _ in WxAccessTokenCache(refreshMargin: configuration.tokenRefreshMargin) }
         self.logger = logger
+        self.calls = CounterFamily(label: "wx_api_calls_total", dimensions: ["endpoint", "errcode"], factory: metrics)
+        self.callDurations = TimerFamily(label: "wx_api_call_duration_seconds", dimensions: ["endpoint"], factory: metrics)
     }
 
     /// Runs until graceful shutdown, then closes the connection pool (the `Service` requirement).
@@ -247,9 +257,15 @@ public final class WxAPIClient: Service, Sendable {
         let deadline = ContinuousClock.now + self.configuration.requestTimeout
         var attempt = 1
         while true {
+            let start = ContinuousClock.now
             do {
-                return try await self.callOnce(method, endpoint, query: query, json: json, deadline: deadline)
+                let body: Body = try await self.callOnce(method, endpoint, query: query, json: json, deadline: deadline)
+                self.callDurations.record(ContinuousClock.now - start, endpoint)
+                self.calls.increment(endpoint, "0")
+                return body
             } catch {
+                self.callDurations.record(ContinuousClock.now - start, endpoint)
+                self.calls.increment(endpoint, error.metricLabel)
                 let delay = self.configuration.retryBaseDelay * (1 << (attempt - 1))
                 let jittered = delay + delay * Double.random(in: 0..<0.5)
                 guard attempt < self.configuration.maxAttempts, Self.mayRetry(error, policy: retry),
@@ -285,6 +301,14 @@ public final class WxAPIClient: Service, Sendable {
         var connectionFailed = false
         var transport = false
         var kind: WxError.Kind { self.failure.kind }
+
+        /// The `errcode` label: WeChat's errcode, or what failed on the way.
+        var metricLabel: String {
+            if let errcode = self.failure.errcode { return String(errcode) }
+            if self.failure.kind == .upstreamTimeout { return "timeout" }
+            if self.failure.detail.hasPrefix("HTTP ") { return "http_" + self.failure.detail.dropFirst(5) }
+            return "transport"
+        }
     }
 
     private func callOnce<Body: Decodable>(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import MiniWeb
 
 /// Authenticates requests by the app's own login token (`Authorization: Bearer …`) and attaches
@@ -7,29 +8,41 @@ import MiniWeb
 /// signed with an unknown key, issued for another app or revoked (logged out) it is 401
 /// `auth_invalid`; with an expired token 401 `auth_expired`. Each 401 carries
 /// `WWW-Authenticate: Bearer`. With `allowAnonymous`, requests without any token pass with no
-/// user (a present but bad token is still refused).
+/// user (a present but bad token is still refused). Each request is counted in
+/// `token_verifications_total{outcome}`: `valid`, `anonymous`, `auth_required`, `auth_invalid`,
+/// `auth_expired` or `revoked`.
 public struct WxAuthMiddleware: Middleware {
     private let signer: LoginTokenSigner
     private let revocations: LoginSessionRevocations?
     private let allowAnonymous: Bool
+    private let outcomes: CounterFamily
 
     /// Creates the middleware.
     /// - Parameters:
     ///   - signer: Verifies tokens.
     ///   - revocations: Logged-out sessions; `nil` to skip the check.
     ///   - allowAnonymous: Let requests without a token through, with no user.
-    public init(signer: LoginTokenSigner, revocations: LoginSessionRevocations?, allowAnonymous: Bool = false) {
+    ///   - metrics: Where `token_verifications_total` goes; the process's `MetricsSystem` by default.
+    public init(
+        signer: LoginTokenSigner,
+        revocations: LoginSessionRevocations?,
+        allowAnonymous: Bool = false,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.signer = signer
         self.revocations = revocations
         self.allowAnonymous = allowAnonymous
+        self.outcomes = CounterFamily(label: "token_verifications_total", dimensions: ["outcome"], factory: metrics)
     }
 
     /// Verifies the bearer token and attaches the user.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         guard let authorization = request.headers["authorization"] else {
             if self.allowAnonymous {
+                self.outcomes.increment("anonymous")
                 return try await next(request)
             }
+            self.outcomes.increment("auth_required")
             throw HTTPError(
                 .unauthorized,
                 code: "auth_required",
@@ -38,12 +51,21 @@ public struct WxAuthMiddleware: Middleware {
             )
         }
         guard let token = Self.bearerToken(authorization) else {
+            self.outcomes.increment("auth_invalid")
             throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
         }
-        let claims = try await self.signer.verify(token)
+        let claims: LoginTokenClaims
+        do {
+            claims = try await self.signer.verify(token)
+        } catch {
+            self.outcomes.increment(error.code)
+            throw error
+        }
         if let revocations, revocations.isRevoked(claims.sid) {
+            self.outcomes.increment("revoked")
             throw LoginTokenSigner.invalid("The login session has ended (logged out): log in again.")
         }
+        self.outcomes.increment("valid")
         var request = request
         request.setWxUser(
             WxUser(

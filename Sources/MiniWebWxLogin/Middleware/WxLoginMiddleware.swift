@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import MiniWeb
 
@@ -18,7 +19,8 @@ import MiniWeb
 /// ```
 ///
 /// Failures are thrown as ``WxError``s: clients get the documented status and code
-/// (`wx_code_invalid`, `wx_code_used`, `wx_decrypt_failed`, ...).
+/// (`wx_code_invalid`, `wx_code_used`, `wx_decrypt_failed`, ...). Each failure is counted in
+/// `logins_total{outcome="<error code>"}` (the handler counts its successes in the same metric).
 public struct WxLoginMiddleware: Middleware {
     private let client: WxAPIClient
     private let appID: String
@@ -26,6 +28,7 @@ public struct WxLoginMiddleware: Middleware {
     private let replayGuard: WxCodeReplayGuard
     private let requireSignature: Bool
     private let logger: Logger
+    private let outcomes: CounterFamily
 
     /// Creates the middleware for one app.
     /// - Parameters:
@@ -35,13 +38,15 @@ public struct WxLoginMiddleware: Middleware {
     ///   - requireSignature: Refuse `rawData` that comes without a valid signature.
     ///   - replayGuard: Where seen codes are remembered (share one per process).
     ///   - logger: For debug lines about failures (never with secrets).
+    ///   - metrics: Where `logins_total` goes; the process's `MetricsSystem` by default.
     public init(
         client: WxAPIClient,
         appID: String,
         maxWatermarkAge: Duration? = nil,
         requireSignature: Bool = false,
         replayGuard: WxCodeReplayGuard = WxCodeReplayGuard(),
-        logger: Logger = Logger(label: "wx-login")
+        logger: Logger = Logger(label: "wx-login"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.client = client
         self.appID = appID
@@ -49,10 +54,28 @@ public struct WxLoginMiddleware: Middleware {
         self.replayGuard = replayGuard
         self.requireSignature = requireSignature
         self.logger = logger
+        self.outcomes = CounterFamily(label: "logins_total", dimensions: ["outcome"], factory: metrics)
     }
 
     /// Authenticates the login payload and attaches the user.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
+        let authenticated: Request
+        do {
+            authenticated = try await self.authenticate(request)
+        } catch {
+            let outcome = (error as? any HTTPErrorConvertible)?.httpError.code ?? "internal_error"
+            self.outcomes.increment(outcome)
+            self.logger.debug("Login refused", metadata: ["request_id": .string(request.id), "error": .string(outcome)])
+            throw error
+        }
+        let response = try await next(authenticated)
+        if response.status.code >= 400 {
+            self.outcomes.increment("http_\(response.status.code)")
+        }
+        return response
+    }
+
+    private func authenticate(_ request: Request) async throws -> Request {
         let payload = try WxLoginPayload(from: request)
         guard self.replayGuard.markSeen(payload.code) else {
             throw WxError(.codeUsed, detail: "the code was already sent to WeChat by this server")
@@ -89,6 +112,6 @@ public struct WxLoginMiddleware: Middleware {
                 sessionKey: session.sessionKey
             )
         )
-        return try await next(request)
+        return request
     }
 }
