@@ -114,7 +114,7 @@ sample_port=$((port + 11))
 start=$(now_ms)
 env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" SESSION_SECRET="benchmark-session-secret-0123456789abcdef" \
     WX_API_BASE_URL="http://127.0.0.1:$emulator_port" DATABASE_URL="sqlite://$work/sampleapp.sqlite" LOG_LEVEL=warning \
-    taskset -c 0 "$sampleapp" serve --port "$sample_port" >/dev/null 2>&1 &
+    taskset -c 0 "$sampleapp" serve --port "$sample_port" --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
 sample_pid=$!
 login_startup[SampleApp]=$(wait_until_up "http://127.0.0.1:$sample_port/healthz" "$start")
 run_login SampleApp "http://127.0.0.1:$sample_port"

@@ -19,6 +19,7 @@ struct LoginRoutes: Sendable {
     let wxClient: WxAPIClient
     let replayGuard: WxCodeReplayGuard
     let users: UserCache
+    let loginRateLimit: RateLimitMiddleware
     let metrics: any MetricsFactory
     let logger: Logger
 
@@ -32,7 +33,7 @@ struct LoginRoutes: Sendable {
         let login = WxLoginMiddleware(client: self.wxClient, appID: self.appID, replayGuard: self.replayGuard, logger: self.logger, metrics: self.metrics)
         // `logins_total{outcome}`: `new_user` and `returning_user` here, failures in the middleware.
         let logins = CounterFamily(label: "logins_total", dimensions: ["outcome"], factory: self.metrics)
-        router.post("/user/wxlogin", middleware: [login]) { request in try await self.login(request, logins: logins) }
+        router.post("/user/wxlogin", middleware: [self.loginRateLimit, login]) { request in try await self.login(request, logins: logins) }
 
         let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations, metrics: self.metrics)])
         user.get("/me") { request -> Response in try await self.me(request) }

@@ -146,6 +146,11 @@ public struct LoginService: Service {
                 wxClient: wxClient,
                 replayGuard: WxCodeReplayGuard(),
                 users: UserCache(),
+                loginRateLimit: RateLimitMiddleware(
+                    rate: self.configuration.loginRateLimit.rate,
+                    burst: self.configuration.loginRateLimit.burst,
+                    resolver: ClientAddressResolver(trustedProxies: self.configuration.trustedProxies)
+                ),
                 metrics: metrics,
                 logger: self.logger
             ).register(on: router)

@@ -29,6 +29,11 @@ public struct LoginServiceConfiguration: Sendable {
 
     /// Where `GET /metrics` (Prometheus text format) is served.
     public var metrics: MetricsExposure
+    /// Login attempts each client address may make: per second in the long run, and at once.
+    public var loginRateLimit: (rate: Double, burst: Int)
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`); their own
+    /// requests are not rate-limited.
+    public var trustedProxies: Set<String>
 
     /// Where the metrics are served.
     public enum MetricsExposure: Sendable, Equatable {
@@ -53,7 +58,9 @@ public struct LoginServiceConfiguration: Sendable {
         sessionSecrets: [String] = [],
         tokenLifetime: Duration = .seconds(7 * 24 * 3600),
         revocationPollInterval: Duration = .seconds(2),
-        metrics: MetricsExposure = .apiPort
+        metrics: MetricsExposure = .apiPort,
+        loginRateLimit: (rate: Double, burst: Int) = (rate: 2, burst: 20),
+        trustedProxies: Set<String> = []
     ) {
         self.server = server
         self.database = database
@@ -64,6 +71,8 @@ public struct LoginServiceConfiguration: Sendable {
         self.tokenLifetime = tokenLifetime
         self.revocationPollInterval = revocationPollInterval
         self.metrics = metrics
+        self.loginRateLimit = loginRateLimit
+        self.trustedProxies = trustedProxies
     }
 
     /// Checks what production mode requires.

@@ -25,6 +25,8 @@ public struct WxError: Error, Sendable, HTTPErrorConvertible, CustomStringConver
         case upstreamError = "wx_upstream_error"
         /// WeChat did not answer in time.
         case upstreamTimeout = "wx_upstream_timeout"
+        /// Too many calls to WeChat are in flight; try again shortly.
+        case upstreamBusy = "wx_upstream_busy"
         /// The encrypted data could not be decrypted (every cause gives this one error).
         case decryptFailed = "wx_decrypt_failed"
         /// The decrypted data's watermark names another app.
@@ -89,6 +91,8 @@ public struct WxError: Error, Sendable, HTTPErrorConvertible, CustomStringConver
             HTTPError(.badGateway, code: self.kind.rawValue, message: "WeChat's API failed; try again.")
         case .upstreamTimeout:
             HTTPError(.gatewayTimeout, code: self.kind.rawValue, message: "WeChat's API did not answer in time; try again.")
+        case .upstreamBusy:
+            HTTPError(.serviceUnavailable, code: self.kind.rawValue, message: "The server is busy talking to WeChat; try again shortly.", headers: ["retry-after": "1"])
         case .decryptFailed:
             HTTPError(
                 .badRequest,

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment: WX_APP_ID and WX_APP_SECRET (without a secret, development mode: a \
             built-in WeChat emulator plays WeChat), SESSION_SECRET (token signing; comma-separated \
-            for rotation, newest first), PORT, DATABASE_URL, WX_API_BASE_URL, LOG_LEVEL, LOG_FORMAT, METRICS_PORT.
+            for rotation, newest first), PORT, DATABASE_URL, WX_API_BASE_URL, LOG_LEVEL, LOG_FORMAT, METRICS_PORT, TRUSTED_PROXIES (comma-separated IPs whose X-Forwarded-For is believed).
             """
     )
 
@@ -42,6 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not serve GET /metrics at all.")
     var noMetrics = false
+
+    @Option(help: "Login attempts per second each client address may make in the long run.")
+    var loginRate: Double = 2
+
+    @Option(help: "Login attempts each client address may make at once.")
+    var loginBurst: Int = 20
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -91,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             metrics = .apiPort
         }
+        let trustedProxies = Set((environment["TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return LoginServiceConfiguration(
             server: ServerConfiguration(host: self.host, port: port),
             database: database,
@@ -98,7 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
             appSecret: secret,
             wxAPIBaseURL: self.wxAPIBaseURL ?? WxAPIConfiguration.baseURL(from: environment),
             sessionSecrets: sessionSecrets,
-            metrics: metrics
+            metrics: metrics,
+            loginRateLimit: (rate: self.loginRate, burst: self.loginBurst),
+            trustedProxies: trustedProxies
         )
     }
 

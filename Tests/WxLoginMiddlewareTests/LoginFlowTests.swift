@@ -261,6 +261,23 @@ struct LoginFlowTests {
         }
     }
 
+    @Test("login attempts are rate-limited per client address with 429 and Retry-After")
+    func loginRateLimit() async throws {
+        var configuration = Harness.development()
+        configuration.loginRateLimit = (rate: 0.5, burst: 3)
+        try await Harness.withService(configuration) { (_, client) async throws in
+            for attempt in 0..<3 {
+                #expect(try await client.login(#"{"code":"no-such-code-\#(attempt)"}"#).error?.error == "wx_code_invalid")
+            }
+            let limited = try await client.login(#"{"code":"no-such-code-either"}"#)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.error?.error == "rate_limited")
+            #expect(limited.headers["retry-after"] == "2")
+            // Other routes are not limited.
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
+
     @Test("readiness and liveness")
     func health() async throws {
         try await Harness.withService(Harness.development()) { (_, client) async throws in

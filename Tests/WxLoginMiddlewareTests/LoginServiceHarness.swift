@@ -18,7 +18,8 @@ enum LoginServiceHarness {
             server: ServerConfiguration(host: "127.0.0.1", port: 0),
             database: database,
             tokenLifetime: tokenLifetime,
-            revocationPollInterval: .milliseconds(200)
+            revocationPollInterval: .milliseconds(200),
+            loginRateLimit: (rate: 10_000, burst: 10_000)  // the tests log in often from one address
         )
     }
 

@@ -27,7 +27,8 @@ struct MultiInstanceTests {
                 appSecret: secret,
                 wxAPIBaseURL: emulatorAddress.description,
                 sessionSecrets: ["a shared signing secret for both instances, 32+ chars"],
-                revocationPollInterval: .milliseconds(200)
+                revocationPollInterval: .milliseconds(200),
+                loginRateLimit: (rate: 10_000, burst: 10_000)
             )
             try await LoginServiceHarness.withService(configuration) { (_, first) async throws in
                 try await LoginServiceHarness.withService(configuration) { (_, second) async throws in

@@ -276,4 +276,36 @@ struct WxAPIClientTests {
             try await client.shutdown()
         }
     }
+
+    @Test("calls over the concurrency cap wait briefly, then fail as wx_upstream_busy (503, Retry-After)")
+    func concurrencyCap() async throws {
+        try await Harness.withClient(configure: {
+            $0.maxConcurrentCalls = 2
+            $0.queueTimeout = .milliseconds(100)
+        }) { emulator, client in
+            await emulator.inject(WxEmulatorFault(endpoint: "sns/jscode2session", delayMilliseconds: 500))
+            var codes: [String] = []
+            for _ in 0..<3 { codes.append(try await emulator.login(appID: Harness.appID).code) }
+            let start = ContinuousClock.now
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for code in codes {
+                    group.addTask {
+                        do {
+                            _ = try await client.code2Session(code: code)
+                            return "ok"
+                        } catch {
+                            return (error as? WxError)?.kind.rawValue ?? "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.sorted() == ["ok", "ok", "wx_upstream_busy"])
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(WxError(.upstreamBusy).httpError.status == .serviceUnavailable)
+            #expect(WxError(.upstreamBusy).httpError.headers["retry-after"] == "1")
+            await emulator.clearFaults()
+            _ = try await client.code2Session(code: try await emulator.login(appID: Harness.appID).code)
+        }
+    }
 }

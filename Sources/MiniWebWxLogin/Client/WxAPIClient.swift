@@ -35,6 +35,7 @@ public final class WxAPIClient: Service, Sendable {
     private let isShutDown = Mutex(false)
     private let calls: CounterFamily
     private let callDurations: TimerFamily
+    private let limiter: WxCallLimiter
 
     /// Creates a client with its own connection pool.
     /// Every attempt is counted in `wx_api_calls_total{endpoint, errcode}` (`errcode` is `0`,
@@ -59,6 +60,7 @@ public final class WxAPIClient: Service, Sendable {
         self.logger = logger
         self.calls = CounterFamily(label: "wx_api_calls_total", dimensions: ["endpoint", "errcode"], factory: metrics)
         self.callDurations = TimerFamily(label: "wx_api_call_duration_seconds", dimensions: ["endpoint"], factory: metrics)
+        self.limiter = WxCallLimiter(limit: configuration.maxConcurrentCalls)
     }
 
     /// Runs until graceful shutdown, then closes the connection pool (the `Service` requirement).
@@ -251,6 +253,27 @@ public final class WxAPIClient: Service, Sendable {
         _ endpoint: String,
         query: [(String, String)],
         json: Data? = nil,
+        retry: RetryPolicy
+    ) async throws(WxError) -> Body {
+        guard await self.limiter.acquire(timeout: self.configuration.queueTimeout) else {
+            self.calls.increment(endpoint, "busy")
+            throw WxError(.upstreamBusy, endpoint: endpoint, detail: "\(self.configuration.maxConcurrentCalls) calls already in flight")
+        }
+        let result: Result<Body, WxError>
+        do {
+            result = .success(try await self.callWithRetries(method, endpoint, query: query, json: json, retry: retry))
+        } catch {
+            result = .failure(error)
+        }
+        await self.limiter.release()
+        return try result.get()
+    }
+
+    private func callWithRetries<Body: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data?,
         retry: RetryPolicy
     ) async throws(WxError) -> Body {
         // One budget for the call and its retries, so that a caller waits at most `requestTimeout`.

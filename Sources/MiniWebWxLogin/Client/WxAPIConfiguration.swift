@@ -41,6 +41,11 @@ public struct WxAPIConfiguration: Sendable {
     /// How many connections to WeChat's API the pool keeps open at most (AsyncHTTPClient's soft
     /// limit, 8 by default there, caps concurrent logins: each waits for a free connection).
     public var maxConnections: Int
+    /// How many calls to WeChat may be in flight at once; more wait up to ``queueTimeout`` for a
+    /// turn, then fail with ``WxError/Kind/upstreamBusy`` (503).
+    public var maxConcurrentCalls: Int
+    /// How long a call waits for a turn when ``maxConcurrentCalls`` are in flight.
+    public var queueTimeout: Duration
 
     /// Creates a configuration.
     /// - Parameters:
@@ -53,6 +58,8 @@ public struct WxAPIConfiguration: Sendable {
     ///   - tokenRefreshMargin: 5 minutes by default.
     ///   - maxResponseSize: 1 MiB by default.
     ///   - maxConnections: 64 by default.
+    ///   - maxConcurrentCalls: 256 by default.
+    ///   - queueTimeout: 1 s by default.
     public init(
         baseURL: String = WxAPIConfiguration.defaultBaseURL,
         apps: [WxAppCredentials],
@@ -62,7 +69,9 @@ public struct WxAPIConfiguration: Sendable {
         retryBaseDelay: Duration = .milliseconds(100),
         tokenRefreshMargin: Duration = .seconds(300),
         maxResponseSize: Int = 1 << 20,
-        maxConnections: Int = 64
+        maxConnections: Int = 64,
+        maxConcurrentCalls: Int = 256,
+        queueTimeout: Duration = .seconds(1)
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apps = apps
@@ -73,6 +82,8 @@ public struct WxAPIConfiguration: Sendable {
         self.tokenRefreshMargin = tokenRefreshMargin
         self.maxResponseSize = maxResponseSize
         self.maxConnections = max(1, maxConnections)
+        self.maxConcurrentCalls = max(1, maxConcurrentCalls)
+        self.queueTimeout = queueTimeout
     }
 
     /// The base URL from the environment variable `WX_API_BASE_URL`, or WeChat's.
