@@ -12,7 +12,7 @@ import WxEmulator
 ///
 /// Run it in a `ServiceGroup` (SampleApp's `serve` does, with SIGINT/SIGTERM); a graceful shutdown
 /// of the group stops everything in order.
-public struct LoginService: Service {
+public struct LoginService: Service, CustomStringConvertible, CustomDebugStringConvertible {
     /// What is running, for the startup banner and for tests.
     public struct Running: Sendable {
         /// The API's address.
@@ -42,6 +42,12 @@ public struct LoginService: Service {
         self.logger = logger
         self.onRunning = onRunning
     }
+
+    /// `LoginService(…)` without secrets (swift-service-lifecycle logs its services).
+    public var description: String { "LoginService(\(self.configuration))" }
+
+    /// The same as ``description``.
+    public var debugDescription: String { self.description }
 
     /// Runs until graceful shutdown.
     /// - Throws: A configuration, database or bind error at startup.

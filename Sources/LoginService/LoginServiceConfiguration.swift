@@ -97,3 +97,16 @@ public struct LoginServiceConfigurationError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension LoginServiceConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The configuration without its secrets: swift-service-lifecycle logs the services it runs,
+    /// and a configuration reaches logs through them.
+    public var description: String {
+        "LoginServiceConfiguration(server: \(self.server.host):\(self.server.port), database: \(self.database), appID: \(self.appID), "
+            + "appSecret: \(self.appSecret == nil ? "none (development mode)" : "redacted"), wxAPIBaseURL: \(self.wxAPIBaseURL), "
+            + "sessionSecrets: \(self.sessionSecrets.count) redacted, tokenLifetime: \(self.tokenLifetime))"
+    }
+
+    /// The same as ``description``: no secrets.
+    public var debugDescription: String { self.description }
+}

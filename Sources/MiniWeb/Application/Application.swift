@@ -16,7 +16,7 @@ import UnixSignals
 /// An application is an immutable value and a swift-service-lifecycle `Service`: run it alone
 /// with ``runService(gracefulShutdownSignals:)`` or in a `ServiceGroup` beside the services it
 /// depends on (database pools, HTTP clients), which then shut down in order.
-public struct Application: Service {
+public struct Application: Service, CustomStringConvertible {
     /// The server configuration.
     public var configuration: ServerConfiguration
     /// The logger for the server and for unhandled errors.
@@ -46,6 +46,11 @@ public struct Application: Service {
         self.logger = logger
         self.onServerRunning = onServerRunning
         self.responder = try ApplicationResponder(router: router, renderer: errorRenderer, logger: logger)
+    }
+
+    /// `MiniWeb Application (127.0.0.1:8080)`: what swift-service-lifecycle logs for it.
+    public var description: String {
+        "MiniWeb Application (\(self.configuration.host):\(self.configuration.port))"
     }
 
     /// Answers one request in-process, exactly as the server would (middleware, routing, error
