@@ -59,6 +59,9 @@ struct RequestTests {
         #expect(headers.values(for: "x-multi") == ["3"])
         headers["x-multi"] = nil
         #expect(!headers.contains("x-multi"))
+        headers.add(name: "Connection", value: "Keep-Alive, Upgrade")
+        headers.add(name: "connection", value: " close ")
+        #expect(headers.tokens(for: "CONNECTION") == ["keep-alive", "upgrade", "close"])
     }
 
     @Test("form bodies decode into fields; bad encoding is a 400")

@@ -5,7 +5,7 @@ import NIOCore
 ///
 /// The default renders the documented JSON shape
 /// `{"code": 404, "error": "not_found", "msg": "Not Found"}` with the error's headers. Replace it
-/// in ``ApplicationConfiguration/errorRenderer`` to change every error body at once: route
+/// by passing another one to `Application(router:errorRenderer:)`, to change every error body at once: route
 /// errors, 404 and 405, decoding failures and the server's own 400, 408, 413 and 431 answers.
 public struct ErrorRenderer: Sendable {
     private let body: @Sendable (HTTPError) -> Response
