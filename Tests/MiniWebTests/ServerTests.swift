@@ -1,6 +1,6 @@
 import CompressNIO
+@testable import MiniWeb
 import Logging
-import MiniWeb
 import MiniWebTesting
 import ServiceLifecycle
 import Synchronization
@@ -53,6 +53,9 @@ struct ServerTests {
                     let response = try await connection.readResponse()
                     #expect(response.status == .ok)
                     #expect(response.headers["connection"] == nil)
+                    // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+                    let date = try #require(response.headers["date"])
+                    #expect(date.count == 29 && date.hasSuffix(" GMT") && date.dropFirst(3).hasPrefix(", "), "\(date)")
                     ports.append(response.text)
                 }
                 #expect(Set(ports).count == 1)
@@ -311,6 +314,12 @@ struct ServerTests {
         }
     }
 
+    @Test("the Date header is formatted as RFC 9110's IMF-fixdate")
+    func dateFormat() {
+        #expect(HTTPDateCacheFormatCheck.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDateCacheFormatCheck.format(1_795_700_000) == "Thu, 26 Nov 2026 13:33:20 GMT")
+    }
+
     @Test("port 0 binds an ephemeral port that the application reports")
     func ephemeralPort() async throws {
         try await Self.withServer { (address) async throws in
@@ -323,3 +332,5 @@ struct ServerTests {
         }
     }
 }
+
+typealias HTTPDateCacheFormatCheck = HTTPDateCache

@@ -10,6 +10,7 @@ import NIOHTTP1
 struct HTTPConnection {
     let channel: NIOAsyncChannel<ServerRequestEvent, HTTPServerResponsePart>
     let responder: ApplicationResponder
+    let dates: HTTPDateCache
     let logger: Logger
 
     func run() async {
@@ -33,14 +34,14 @@ struct HTTPConnection {
                                 id: requestIDs.next()
                             )
                             let response = await self.responder.respond(to: request)
-                            try await Self.write(response, version: head.version, keepAlive: head.isKeepAlive, to: outbound)
+                            try await Self.write(response, version: head.version, keepAlive: head.isKeepAlive, date: self.dates.current(), to: outbound)
                         case .reject(let error):
                             self.logger.debug(
                                 "Refused a request",
                                 metadata: ["status": "\(error.status.code)", "error": .string(error.code), "remote": "\(remoteAddress?.description ?? "-")"]
                             )
                             let response = self.responder.respond(to: error)
-                            try await Self.write(response, version: .http1_1, keepAlive: false, to: outbound)
+                            try await Self.write(response, version: .http1_1, keepAlive: false, date: self.dates.current(), to: outbound)
                         }
                     }
                 }
@@ -58,9 +59,13 @@ struct HTTPConnection {
         _ response: Response,
         version: NIOHTTP1.HTTPVersion,
         keepAlive: Bool,
+        date: String,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
         var headers = response.headers.storage
+        if !headers.contains(name: "date") {
+            headers.add(name: "date", value: date)
+        }
         if !keepAlive {
             headers.replaceOrAdd(name: "connection", value: "close")
         } else if version.minor == 0 && version.major == 1 {

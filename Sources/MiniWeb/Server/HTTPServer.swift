@@ -26,6 +26,7 @@ struct HTTPServer: Sendable {
         )
         self.logger.info("Server listening", metadata: ["address": .string(address.description)])
 
+        let dates = HTTPDateCache()
         await withDiscardingTaskGroup { connections in
             await withGracefulShutdownHandler {
                 await onServerRunning?(address)
@@ -33,7 +34,7 @@ struct HTTPServer: Sendable {
                     try await serverChannel.executeThenClose { inbound in
                         for try await connection in inbound {
                             connections.addTask {
-                                await HTTPConnection(channel: connection, responder: self.responder, logger: self.logger).run()
+                                await HTTPConnection(channel: connection, responder: self.responder, dates: dates, logger: self.logger).run()
                             }
                         }
                     }
