@@ -8,7 +8,8 @@ import MiniWebWxLogin
 ///
 /// - `POST /user/wxlogin` (``WxLoginMiddleware``): creates or updates the user, opens a login
 ///   session and answers with the app's own token.
-/// - `GET /user/me`, `POST /user/logout`, `POST /user/phone` (``WxAuthMiddleware``).
+/// - `GET /user/me`, `PATCH /user/me` (the nickname and avatar the user chose), `POST /user/logout`,
+///   `POST /user/phone` (``WxAuthMiddleware``).
 /// - `GET /healthz` (the process is up), `GET /readyz` (the database answers).
 struct LoginRoutes: Sendable {
     let appID: String
@@ -37,6 +38,7 @@ struct LoginRoutes: Sendable {
 
         let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations, metrics: self.metrics)])
         user.get("/me") { request -> Response in try await self.me(request) }
+        user.patch("/me") { request in try await self.updateProfile(request) }
         user.post("/logout") { request in try await self.logout(request) }
         user.post("/phone") { request in try await self.phone(request) }
     }
@@ -91,6 +93,16 @@ struct LoginRoutes: Sendable {
             return response
         }
         return try render(try await self.currentUser(request))
+    }
+
+    private func updateProfile(_ request: Request) async throws -> MeResponseBody {
+        let user = try await self.currentUser(request)
+        let update = try ProfileUpdate(validating: try request.decode(ProfileUpdate.Body.self))
+        guard let updated = try await self.store.updateProfile(userID: user.id, nickName: update.nickName, avatarURL: update.avatarURL) else {
+            throw Self.userGone
+        }
+        self.users.store(updated)
+        return MeResponseBody(userinfo: UserInfoBody(updated))
     }
 
     private func logout(_ request: Request) async throws -> HTTPStatus {

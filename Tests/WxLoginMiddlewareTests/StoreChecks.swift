@@ -104,6 +104,13 @@ enum StoreChecks {
         let stored = try await store.storePhone(userID: user.id, phone: phone)
         #expect(stored?.phoneNumber == "+85291234567")
         #expect(stored?.countryCode == "852")
+        let named = try await store.updateProfile(userID: user.id, nickName: "新名字", avatarURL: nil)
+        #expect(named?.nickName == "新名字")
+        #expect(named?.phoneNumber == "+85291234567", "other fields are kept")
+        let pictured = try await store.updateProfile(userID: user.id, nickName: nil, avatarURL: "https://cdn.example.com/a.png")
+        #expect(pictured?.nickName == "新名字", "a nil field keeps its value")
+        #expect(pictured?.avatarUrl == "https://cdn.example.com/a.png")
+        #expect(try await store.updateProfile(userID: -1, nickName: "x", avatarURL: nil) == nil)
         let key = "setting-\(UUID().uuidString)"
         #expect(try await store.settingInsertingIfAbsent(key, value: "first") == "first")
         #expect(try await store.settingInsertingIfAbsent(key, value: "second") == "first")

@@ -120,6 +120,17 @@ public final class PostgresUserStore: UserStore {
         ).first
     }
 
+    public func updateProfile(userID: Int64, nickName: String?, avatarURL: String?) async throws -> StoredUser? {
+        try await self.users(
+            """
+            UPDATE users SET nick_name = COALESCE(\(nickName), nick_name), avatar_url = COALESCE(\(avatarURL), avatar_url),
+                updated_at = \(Date().timeIntervalSince1970)
+            WHERE id = \(userID) RETURNING \(unescaped: StoreSchema.userColumns)
+            """,
+            operation: "updateProfile"
+        ).first
+    }
+
     public func encryptedSessionKey(userID: Int64) async throws -> String? {
         do {
             for try await key in try await self.client.query("SELECT session_key_enc FROM users WHERE id = \(userID)", logger: self.logger).decode(String.self) {

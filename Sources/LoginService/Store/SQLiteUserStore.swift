@@ -112,6 +112,17 @@ public final class SQLiteUserStore: UserStore {
         ).first.map(Self.user(from:))
     }
 
+    public func updateProfile(userID: Int64, nickName: String?, avatarURL: String?) async throws -> StoredUser? {
+        try await self.rows(
+            """
+            UPDATE users SET nick_name = COALESCE(?2, nick_name), avatar_url = COALESCE(?3, avatar_url), updated_at = ?4 WHERE id = ?1
+            RETURNING \(StoreSchema.userColumns)
+            """,
+            [.integer(Int(userID)), nickName.map(SQLiteData.text) ?? .null, avatarURL.map(SQLiteData.text) ?? .null, .float(Date().timeIntervalSince1970)],
+            operation: "updateProfile"
+        ).first.map(Self.user(from:))
+    }
+
     public func encryptedSessionKey(userID: Int64) async throws -> String? {
         try await self.rows("SELECT session_key_enc FROM users WHERE id = ?1", [.integer(Int(userID))], operation: "sessionKey")
             .first?.column("session_key_enc")?.string

@@ -76,6 +76,10 @@ public protocol UserStore: RevocationFeed {
     func revokeSession(id: String, userID: Int64, expiresAt: Date, at: Date) async throws -> RevokedSession?
     /// Stores a user's phone number.
     func storePhone(userID: Int64, phone: WxPhoneNumber) async throws -> StoredUser?
+    /// Sets the profile fields the user chose in the mini program (`chooseAvatar`, the nickname
+    /// input); a `nil` field keeps its stored value.
+    /// - Returns: The updated user, or `nil` when there is no such user.
+    func updateProfile(userID: Int64, nickName: String?, avatarURL: String?) async throws -> StoredUser?
     /// The user's encrypted session key.
     func encryptedSessionKey(userID: Int64) async throws -> String?
     /// Stores `value` under `key` unless a value is there, and returns the stored value.
