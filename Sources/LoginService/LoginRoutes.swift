@@ -8,7 +8,8 @@ import MiniWebWxLogin
 ///
 /// - `POST /user/wxlogin` (``WxLoginMiddleware``): creates or updates the user, opens a login
 ///   session and answers with the app's own token.
-/// - `GET /user/me`, `PATCH /user/me` (the nickname and avatar the user chose), `POST /user/logout`,
+/// - `GET /user/me`, `POST /user/profile` (the nickname and avatar the user chose; `wx.request`
+///   cannot send PATCH), `POST /user/logout`,
 ///   `POST /user/phone` (``WxAuthMiddleware``).
 /// - `GET /healthz` (the process is up), `GET /readyz` (the database answers).
 struct LoginRoutes: Sendable {
@@ -38,7 +39,7 @@ struct LoginRoutes: Sendable {
 
         let user = router.group("/user", middleware: [WxAuthMiddleware(signer: self.signer, revocations: self.revocations, metrics: self.metrics)])
         user.get("/me") { request -> Response in try await self.me(request) }
-        user.patch("/me") { request in try await self.updateProfile(request) }
+        user.post("/profile") { request in try await self.updateProfile(request) }
         user.post("/logout") { request in try await self.logout(request) }
         user.post("/phone") { request in try await self.phone(request) }
     }

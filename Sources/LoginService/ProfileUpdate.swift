@@ -1,7 +1,7 @@
 import Foundation
 import MiniWeb
 
-/// `PATCH /user/me`'s body, validated: the nickname from the mini program's nickname input and
+/// `POST /user/profile`'s body, validated: the nickname from the mini program's nickname input and
 /// the avatar URL the app stored after `chooseAvatar` (WeChat no longer hands these to new mini
 /// programs through `getUserInfo`).
 struct ProfileUpdate: Sendable, Equatable {

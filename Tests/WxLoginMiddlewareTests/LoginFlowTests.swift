@@ -57,17 +57,17 @@ struct LoginFlowTests {
         }
     }
 
-    @Test("PATCH /user/me stores the chosen nickname and avatar, and refuses bad ones with 422")
+    @Test("POST /user/profile stores the chosen nickname and avatar, and refuses bad ones with 422")
     func profileUpdate() async throws {
         try await Harness.withService(Harness.development()) { (running, client) async throws in
             let device = try await #require(running.emulator).login(appID: running.appID)
             let token = try #require(try await client.login(device).decode(LoginAnswer.self).token)
             let auth: Headers = ["authorization": "Bearer \(token)", "content-type": "application/json"]
 
-            let named = try await client.execute(.patch, "/user/me", headers: auth, body: ByteBuffer(string: #"{"nickName":"  阿明 🐼  "}"#))
+            let named = try await client.post("/user/profile", headers: auth, body: ByteBuffer(string: #"{"nickName":"  阿明 🐼  "}"#))
             #expect(named.status == .ok)
             #expect(try named.decode(LoginAnswer.self).userinfo?.nickName == "阿明 🐼")
-            let pictured = try await client.execute(.patch, "/user/me", headers: auth, body: ByteBuffer(string: #"{"avatarUrl":"https://cdn.example.com/u/1.png"}"#))
+            let pictured = try await client.post("/user/profile", headers: auth, body: ByteBuffer(string: #"{"avatarUrl":"https://cdn.example.com/u/1.png"}"#))
             #expect(try pictured.decode(LoginAnswer.self).userinfo?.avatarUrl == "https://cdn.example.com/u/1.png")
             let me = try await client.me(token).decode(LoginAnswer.self).userinfo
             #expect(me?.nickName == "阿明 🐼")
@@ -85,13 +85,13 @@ struct LoginFlowTests {
                 (#"{"nickName":42}"#, "nickName"),
             ]
             for (body, field) in refused {
-                let response = try await client.execute(.patch, "/user/me", headers: auth, body: ByteBuffer(string: body))
+                let response = try await client.post("/user/profile", headers: auth, body: ByteBuffer(string: body))
                 #expect(response.status == .unprocessableContent, "\(body)")
                 #expect(response.error?.error == "invalid_body", "\(body)")
                 #expect(response.error?.msg.contains(field.components(separatedBy: ",")[0]) == true, "\(body): \(response.text)")
             }
             #expect(try await client.me(token).decode(LoginAnswer.self).userinfo?.nickName == "阿明 🐼", "refused updates change nothing")
-            let anonymous = try await client.execute(.patch, "/user/me", headers: ["content-type": "application/json"], body: ByteBuffer(string: #"{"nickName":"x"}"#))
+            let anonymous = try await client.post("/user/profile", headers: ["content-type": "application/json"], body: ByteBuffer(string: #"{"nickName":"x"}"#))
             #expect(anonymous.status == .unauthorized)
         }
     }
