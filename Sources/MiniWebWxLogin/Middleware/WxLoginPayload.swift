@@ -52,7 +52,7 @@ public struct WxLoginPayload: Sendable, Equatable {
     }
 
     /// Reads the payload from a request body.
-    /// - Throws: ``WxError`` `codeMissing` without a code; ``HTTPError`` 400/415/422 for a body
+    /// - Throws: ``WxError`` `codeMissing` without a code; `HTTPError` 400/415/422 for a body
     ///   that is not JSON or a form, or `encryptedData` without its `iv`.
     public init(from request: Request) throws {
         let contentType = request.headers["content-type"]?.lowercased() ?? ""

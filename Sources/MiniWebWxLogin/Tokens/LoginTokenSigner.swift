@@ -99,7 +99,7 @@ public final class LoginTokenSigner: Sendable {
     /// Verifies a token: structure, algorithm, key id, signature, audience, issuer and expiry.
     /// - Parameter token: The JWT.
     /// - Returns: Its claims.
-    /// - Throws: ``HTTPError`` 401 `auth_expired` or `auth_invalid`.
+    /// - Throws: `HTTPError` 401 `auth_expired` or `auth_invalid`.
     public func verify(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
         if let claims = self.verified.withLock({ $0[token] }) {
             guard claims.exp.value > Date() else { throw LoginTokenSigner.expired }
