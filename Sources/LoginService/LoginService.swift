@@ -101,7 +101,7 @@ public struct LoginService: Service, CustomStringConvertible, CustomDebugStringC
             postgres = nil
         case .postgres:
             guard let configuration = self.configuration.database.postgresConfiguration else { return }
-            let pg = PostgresUserStore(configuration: configuration, logger: self.logger)
+            let pg = PostgresUserStore(configuration: configuration, operationTimeout: self.configuration.databaseTimeout, logger: self.logger)
             store = pg
             postgres = pg
         }

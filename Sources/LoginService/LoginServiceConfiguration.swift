@@ -27,6 +27,11 @@ public struct LoginServiceConfiguration: Sendable {
     /// bound on how long a logged-out token may still work elsewhere.
     public var revocationPollInterval: Duration
 
+    /// How long one database operation may take on PostgreSQL, waiting for a connection
+    /// included: past it the request fails with 503 `database_unavailable` rather than waiting
+    /// for the database to come back.
+    public var databaseTimeout: Duration
+
     /// Where `GET /metrics` (Prometheus text format) is served.
     public var metrics: MetricsExposure
     /// Login attempts each client address may make: per second in the long run, and at once.
@@ -58,6 +63,7 @@ public struct LoginServiceConfiguration: Sendable {
         sessionSecrets: [String] = [],
         tokenLifetime: Duration = .seconds(7 * 24 * 3600),
         revocationPollInterval: Duration = .seconds(2),
+        databaseTimeout: Duration = .seconds(5),
         metrics: MetricsExposure = .apiPort,
         loginRateLimit: (rate: Double, burst: Int) = (rate: 2, burst: 20),
         trustedProxies: Set<String> = []
@@ -70,6 +76,7 @@ public struct LoginServiceConfiguration: Sendable {
         self.sessionSecrets = sessionSecrets
         self.tokenLifetime = tokenLifetime
         self.revocationPollInterval = revocationPollInterval
+        self.databaseTimeout = databaseTimeout
         self.metrics = metrics
         self.loginRateLimit = loginRateLimit
         self.trustedProxies = trustedProxies

@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "sqlite://FILE or postgres://USER:PASSWORD@HOST:PORT/DB. Defaults to $DATABASE_URL, else sqlite://sampleapp.sqlite.")
     var database: String?
 
+    @Option(help: "Seconds one PostgreSQL operation may take (waiting for a connection included) before the request fails with 503.")
+    var databaseTimeout: Double = 5
+
     @Option(name: .customLong("wx-api-base-url"), help: "WeChat's API base URL. Defaults to $WX_API_BASE_URL, else https://api.weixin.qq.com.")
     var wxAPIBaseURL: String?
 
@@ -97,6 +100,9 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             metrics = .apiPort
         }
+        guard self.databaseTimeout > 0, self.databaseTimeout <= 300 else {
+            throw ValidationError("--database-timeout must be more than 0 and at most 300 seconds.")
+        }
         let trustedProxies = Set((environment["TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return LoginServiceConfiguration(
             server: ServerConfiguration(host: self.host, port: port),
@@ -105,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             appSecret: secret,
             wxAPIBaseURL: self.wxAPIBaseURL ?? WxAPIConfiguration.baseURL(from: environment),
             sessionSecrets: sessionSecrets,
+            databaseTimeout: .milliseconds(Int64(self.databaseTimeout * 1000)),
             metrics: metrics,
             loginRateLimit: (rate: self.loginRate, burst: self.loginBurst),
             trustedProxies: trustedProxies

@@ -14,13 +14,25 @@ public final class PostgresUserStore: UserStore {
     public let client: PostgresClient
     private let logger: Logger
 
+    /// How long one operation may take, waiting for a connection included.
+    public let operationTimeout: Duration
+
     /// Creates a store on a connection pool (not connected until ``client`` runs).
     /// - Parameters:
     ///   - configuration: Where the server is and how to log in.
+    ///   - operationTimeout: How long one operation may take, waiting for a connection included;
+    ///     past it the operation fails with a ``StoreError`` (503). The pool has no such limit of
+    ///     its own: without it, a request would wait as long as the server is down.
     ///   - logger: The logger.
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    public init(configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5), logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.operationTimeout = operationTimeout
         self.logger = logger
+    }
+
+    /// Runs one operation under ``operationTimeout``, its failures as ``StoreError``s.
+    private func run<Value: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        try await withStoreDeadline(self.operationTimeout, operation: operation, body)
     }
 
     public func migrate() async throws {
@@ -73,7 +85,7 @@ public final class PostgresUserStore: UserStore {
     }
 
     public func revokeSession(id: String, userID: Int64, expiresAt: Date, at date: Date) async throws -> RevokedSession? {
-        do {
+        try await self.run("revokeSession") {
             let expires = expiresAt.timeIntervalSince1970
             let revoked = date.timeIntervalSince1970
             let rows = try await self.client.query(
@@ -88,13 +100,11 @@ public final class PostgresUserStore: UserStore {
                 return RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: expiresAt))
             }
             return nil
-        } catch {
-            throw StoreError("revokeSession", error)
         }
     }
 
     public func revokedSessions(since: Date) async throws -> [RevokedSession] {
-        do {
+        try await self.run("revokedSessions") {
             let rows = try await self.client.query(
                 "SELECT id, revoked_at, expires_at FROM login_sessions WHERE revoked_at >= \(since.timeIntervalSince1970)",
                 logger: self.logger
@@ -104,8 +114,6 @@ public final class PostgresUserStore: UserStore {
                 sessions.append(RevokedSession(sessionID: id, revokedAt: Date(timeIntervalSince1970: revokedAt), expiresAt: Date(timeIntervalSince1970: expiresAt)))
             }
             return sessions
-        } catch {
-            throw StoreError("revokedSessions", error)
         }
     }
 
@@ -132,38 +140,32 @@ public final class PostgresUserStore: UserStore {
     }
 
     public func encryptedSessionKey(userID: Int64) async throws -> String? {
-        do {
+        try await self.run("sessionKey") {
             for try await key in try await self.client.query("SELECT session_key_enc FROM users WHERE id = \(userID)", logger: self.logger).decode(String.self) {
                 return key
             }
             return nil
-        } catch {
-            throw StoreError("sessionKey", error)
         }
     }
 
     public func settingInsertingIfAbsent(_ key: String, value: String) async throws -> String {
-        do {
+        try await self.run("setting") {
             try await self.client.query("INSERT INTO settings (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO NOTHING", logger: self.logger)
             for try await stored in try await self.client.query("SELECT value FROM settings WHERE key = \(key)", logger: self.logger).decode(String.self) {
                 return stored
             }
-        } catch {
-            throw StoreError("setting", error)
+            throw PostgresStoreFailure.noRowReturned
         }
-        throw StoreError("setting", PostgresStoreFailure.noRowReturned)
     }
 
     public func ping() async throws {
-        do {
-            try await self.client.query("SELECT 1", logger: self.logger)
-        } catch {
-            throw StoreError("ping", error)
+        try await self.run("ping") {
+            for try await _ in try await self.client.query("SELECT 1", logger: self.logger) {}
         }
     }
 
     private func users(_ query: PostgresQuery, operation: String) async throws -> [StoredUser] {
-        do {
+        try await self.run(operation) {
             var users: [StoredUser] = []
             for try await row in try await self.client.query(query, logger: self.logger) {
                 let columns = row.makeRandomAccess()
@@ -188,10 +190,6 @@ public final class PostgresUserStore: UserStore {
                 )
             }
             return users
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(operation, error)
         }
     }
 }
