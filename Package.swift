@@ -116,6 +116,7 @@ let package = Package(
         .executableTarget(
             name: "SampleApp",
             dependencies: [
+                "CMallocTuning",
                 "LoginService",
                 "MiniWeb",
                 "MiniWebWxLogin",
@@ -127,6 +128,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // One C function: glibc's mallopt, which Swift's Glibc module does not export.
+        .target(name: "CMallocTuning"),
         .testTarget(
             name: "MiniWebTests",
             dependencies: [

@@ -99,16 +99,21 @@ struct WxMiddlewareTests {
         }
     }
 
-    @Test("the code replay guard remembers codes for its window and within its capacity")
+    @Test("the code replay guard remembers codes for at least half its window and the newest half of its capacity")
     func replayGuard() async throws {
-        let guardian = WxCodeReplayGuard(window: .milliseconds(200), capacity: 3)
+        // Two generations of two codes each, each living 100 ms.
+        let guardian = WxCodeReplayGuard(window: .milliseconds(200), capacity: 4)
         #expect(guardian.markSeen("a"))
         #expect(!guardian.markSeen("a"))
         #expect(guardian.markSeen("b"))
-        #expect(guardian.markSeen("c"))
-        #expect(guardian.markSeen("d"))  // "a" is forgotten: over capacity
-        #expect(guardian.markSeen("a"))
-        try await Task.sleep(for: .milliseconds(250))
+        #expect(guardian.markSeen("c"))  // a new generation: {a, b} is the previous one
+        #expect(!guardian.markSeen("a"), "the previous generation is still remembered")
         #expect(guardian.markSeen("d"))
+        #expect(guardian.markSeen("e"))  // {c, d} becomes the previous generation; {a, b} is gone
+        #expect(guardian.markSeen("a"), "beyond the capacity, the oldest codes are forgotten")
+        #expect(!guardian.markSeen("d"))
+        try await Task.sleep(for: .milliseconds(250))  // more than the whole window
+        #expect(guardian.markSeen("d"))
+        #expect(guardian.markSeen("e"))
     }
 }

@@ -61,13 +61,6 @@ struct HTTPServer: Sendable {
     /// Binds the listening socket and sets up each accepted connection's pipeline.
     private func bind(quiescing: ServerQuiescingHelper) async throws -> NIOAsyncChannel<NIOAsyncChannel<ServerRequestEvent, HTTPServerResponsePart>, Never> {
         let configuration = self.configuration
-        let limits = {
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = configuration.maxHeaderSize
-            limits.maxHeaderListSize = configuration.maxHeaderSize
-            limits.maxHeaderFieldCount = configuration.maxHeaderCount
-            return limits
-        }()
         return try await ServerBootstrap(group: self.eventLoopGroup)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -80,23 +73,33 @@ struct HTTPServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,  // the connection task answers in order
-                        withErrorHandling: false,  // HTTPConnectionHandler answers parse errors
-                        withOutboundHeaderValidation: true,
-                        withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: limits
-                    )
-                    let timeouts = ConnectionTimeoutHandler(idleTimeout: configuration.idleTimeout, readTimeout: configuration.requestReadTimeout)
-                    try pipeline.addHandler(timeouts, position: .first)
-                    try pipeline.addHandler(HTTPConnectionHandler(maxBodySize: configuration.maxBodySize, timeouts: timeouts))
+                    try Self.configureConnection(channel.pipeline.syncOperations, configuration: configuration)
                     return try NIOAsyncChannel<ServerRequestEvent, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)
                     )
                 }
             }
+    }
+
+    /// Sets up an accepted connection's pipeline: NIO's HTTP/1.1 parser and encoder with the
+    /// configured limits, the timeouts, and the handler that turns parts into whole requests or
+    /// refusals. (Internal, and also used by the fuzz target, which feeds bytes to this pipeline.)
+    static func configureConnection(_ pipeline: ChannelPipeline.SynchronousOperations, configuration: ServerConfiguration) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = configuration.maxHeaderSize
+        limits.maxHeaderListSize = configuration.maxHeaderSize
+        limits.maxHeaderFieldCount = configuration.maxHeaderCount
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,  // the connection task answers in order
+            withErrorHandling: false,  // HTTPConnectionHandler answers parse errors
+            withOutboundHeaderValidation: true,
+            withEncoderConfiguration: .init(),
+            withDecoderLimitConfiguration: limits
+        )
+        let timeouts = ConnectionTimeoutHandler(idleTimeout: configuration.idleTimeout, readTimeout: configuration.requestReadTimeout)
+        try pipeline.addHandler(timeouts, position: .first)
+        try pipeline.addHandler(HTTPConnectionHandler(maxBodySize: configuration.maxBodySize, timeouts: timeouts))
     }
 
     /// Waits until `drained` completes or `timeout` passes.
