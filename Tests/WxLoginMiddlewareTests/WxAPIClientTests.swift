@@ -42,7 +42,7 @@ struct WxAPIClientTests {
 
     @Test("login codes are single-use, expire, belong to one app, and an empty code never reaches WeChat")
     func codeErrors() async throws {
-        try await Harness.withClient(codeLifetime: .milliseconds(300)) { emulator, client in
+        try await Harness.withClient(codeLifetime: .seconds(2)) { emulator, client in
             let device = try await emulator.login(appID: Harness.appID)
             _ = try await client.code2Session(code: device.code)
             await expectError(.codeUsed) { _ = try await client.code2Session(code: device.code) }
@@ -53,8 +53,10 @@ struct WxAPIClientTests {
             await expectError(.codeInvalid) { _ = try await client.code2Session(code: forOtherApp.code) }
             _ = try await client.code2Session(code: forOtherApp.code, appID: Harness.otherAppID)
 
+            // A lifetime of 2 s: long enough for the steps above on a busy machine (the suite runs
+            // in parallel with process-level tests).
             let stale = try await emulator.login(appID: Harness.appID)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(2100))
             await expectError(.codeInvalid) { _ = try await client.code2Session(code: stale.code) }
 
             // 3 real exchanges, 1 reuse, 1 unknown, 1 wrong app, 1 stale; the empty code was not sent.
