@@ -119,6 +119,8 @@ struct HostileLoginTests {
                     (WxEmulatorFault(endpoint: "sns/jscode2session", body: .truncated, times: 1), 502, "wx_upstream_error"),
                     (WxEmulatorFault(endpoint: "sns/jscode2session", body: .huge, times: 1), 502, "wx_upstream_error"),
                     (WxEmulatorFault(endpoint: "sns/jscode2session", errcode: -1, times: 1), 502, "wx_upstream_error"),
+                    // Longer than the client's 5 s budget for a call and its retries.
+                    (WxEmulatorFault(endpoint: "sns/jscode2session", delayMilliseconds: 7000, times: 1), 504, "wx_upstream_timeout"),
                 ]
                 for (fault, status, code) in faults {
                     await emulator.inject(fault)
@@ -140,6 +142,43 @@ struct HostileLoginTests {
         #expect(!logs.entries.isEmpty)
         for secret in secrets {
             #expect(!everything.contains(secret), "a secret leaked: \(secret.prefix(6))… in \(everything.split(separator: "\n").filter { $0.contains(secret) }.prefix(3))")
+        }
+    }
+
+    @Test("WeChat unreachable (connection refused) or trickling a byte at a time: 502/504 within the time budget, the service keeps answering")
+    func unreachableOrTrickling() async throws {
+        func configuration(_ baseURL: String) -> LoginServiceConfiguration {
+            LoginServiceConfiguration(
+                server: ServerConfiguration(host: "127.0.0.1", port: 0),
+                database: .sqlite(path: ":memory:"),
+                appID: Self.appID,
+                appSecret: Self.appSecret,
+                wxAPIBaseURL: baseURL,
+                sessionSecrets: [Self.sessionSecret],
+                loginRateLimit: (rate: 10_000, burst: 10_000)
+            )
+        }
+        let login = #"{"code":"0a1b2c3d4e5f"}"#
+        // Port 1 on loopback: nothing listens, the connection is refused.
+        try await LoginServiceHarness.withService(configuration("http://127.0.0.1:1")) { (_, client) async throws in
+            let start = ContinuousClock.now
+            let response = try await client.login(login)
+            // The code never reached WeChat, so the client retries until its budget runs out:
+            // 502 when the last attempt was refused, 504 when the budget ended first.
+            #expect([502, 504].contains(response.status.code), "\(response.text)")
+            #expect(["wx_upstream_error", "wx_upstream_timeout"].contains(response.error?.error ?? ""))
+            #expect(ContinuousClock.now - start < .seconds(6))
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+        try await TrickleServer.with(interval: .milliseconds(400)) { trickle in
+            try await LoginServiceHarness.withService(configuration("http://127.0.0.1:\(trickle.port)")) { (_, client) async throws in
+                let start = ContinuousClock.now
+                let response = try await client.login(login)
+                #expect(response.status.code == 504, "\(response.text)")
+                #expect(response.error?.error == "wx_upstream_timeout")
+                #expect(ContinuousClock.now - start < .seconds(7), "a trickle must not hold a login past the budget")
+                #expect(try await client.get("/healthz").status == .ok)
+            }
         }
     }
 }

@@ -351,11 +351,27 @@ public final class WxAPIClient: Service, Sendable {
         let start = ContinuousClock.now
         let bytes: ByteBuffer
         do {
-            let response = try await self.httpClient.execute(request, timeout: TimeAmount(deadline - ContinuousClock.now))
-            guard (200..<300).contains(response.status.code) else {
-                throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
+            // AsyncHTTPClient's timeout ends with the response head: a body trickling in a byte at
+            // a time would hold the call (and the login) as long as WeChat kept sending. The
+            // deadline therefore races the whole exchange, body included, and cancels it.
+            let request = request
+            let maxResponseSize = self.configuration.maxResponseSize
+            bytes = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
+                group.addTask {
+                    let response = try await self.httpClient.execute(request, timeout: TimeAmount(deadline - ContinuousClock.now))
+                    guard (200..<300).contains(response.status.code) else {
+                        throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
+                    }
+                    return try await response.body.collect(upTo: maxResponseSize)
+                }
+                group.addTask {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                    throw HTTPClientError.deadlineExceeded
+                }
+                defer { group.cancelAll() }
+                guard let bytes = try await group.next() else { throw CancellationError() }
+                return bytes
             }
-            bytes = try await response.body.collect(upTo: self.configuration.maxResponseSize)
         } catch let failure as CallFailure {
             throw failure
         } catch {
