@@ -24,13 +24,16 @@ for target in "${targets[@]}"; do
     mkdir -p artifacts/"$target"
     echo "fuzz: $target for $seconds s"
     # -rss_limit_mb: the default (2 GB) with ASan's overhead; -timeout: a hang is a finding.
+    status=0
     "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-        -artifact_prefix=artifacts/"$target"/ -print_final_stats=1 2>&1 | \
-        grep -E "^#[0-9]+ +(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written|panic|Fatal error|deadly signal" || true
-    status=${PIPESTATUS[0]}
+        -artifact_prefix=artifacts/"$target"/ -print_final_stats=1 > "artifacts/$target/last-run.log" 2>&1 || status=$?
+    grep -E "^#[0-9]+ +(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written|Fatal error|deadly signal" \
+        "artifacts/$target/last-run.log" || true
     rm -rf "$corpus"
     if [ "$status" -ne 0 ]; then
-        echo "fuzz: $target FAILED (exit $status); the input is in Fuzz/artifacts/$target/" >&2
+        echo "fuzz: $target FAILED (exit $status); the input is in Fuzz/artifacts/$target/, the log in" \
+            "Fuzz/artifacts/$target/last-run.log:" >&2
+        grep -A 30 -E "ERROR|Fatal error|deadly signal" "artifacts/$target/last-run.log" | head -n 60 >&2
         exit 1
     fi
 done

@@ -4,28 +4,37 @@
 /// nested groups and routes. It applies to every route of the group, including routes registered
 /// before the middleware was added.
 public final class RouteGroup: RouteBuilder {
+    /// A group's middleware, shared with the registrations of its routes so that middleware
+    /// added later still applies to them. The registrations hold this list, not the group: a
+    /// group holds its router, and the router holding the group back would be a retain cycle
+    /// (found by the fuzz target's leak checker).
+    final class MiddlewareList {
+        var items: [any Middleware]
+        init(_ items: [any Middleware]) { self.items = items }
+    }
+
     private let router: Router
     private let parents: [RouteGroup]
     let prefix: String
-    private(set) var middleware: [any Middleware]
+    let middlewareList: MiddlewareList
 
     init(router: Router, parents: [RouteGroup], prefix: String, middleware: [any Middleware]) {
         self.router = router
         self.parents = parents
         self.prefix = prefix
-        self.middleware = middleware
+        self.middlewareList = MiddlewareList(middleware)
     }
 
     /// Adds middleware to the group.
     /// - Parameter middleware: The middleware; it runs after the group's earlier middleware.
     public func add(middleware: any Middleware) {
-        self.middleware.append(middleware)
+        self.middlewareList.items.append(middleware)
     }
 
     /// Adds middleware written as a closure.
     /// - Parameter middleware: `(request, next) async throws -> Response`.
     public func add(middleware: @escaping @Sendable (Request, Responder) async throws -> Response) {
-        self.middleware.append(ClosureMiddleware(middleware))
+        self.middlewareList.items.append(ClosureMiddleware(middleware))
     }
 
     /// Creates a nested group.
@@ -42,7 +51,7 @@ public final class RouteGroup: RouteBuilder {
         let chain = self.parents + [self]
         let fullPath = chain.map(\.prefix).joined(separator: "/") + "/" + path
         self.router.register(
-            Router.Registration(method: method, path: fullPath, groups: chain, middleware: middleware, responder: responder)
+            Router.Registration(method: method, path: fullPath, groups: chain.map(\.middlewareList), middleware: middleware, responder: responder)
         )
     }
 }

@@ -16,7 +16,8 @@ public final class Router: RouteBuilder {
     struct Registration {
         let method: HTTPMethod
         let path: String
-        let groups: [RouteGroup]
+        /// The middleware of the enclosing groups, outermost first.
+        let groups: [RouteGroup.MiddlewareList]
         let middleware: [any Middleware]
         let responder: Responder
     }

@@ -9,7 +9,7 @@ struct RouterResponder: Sendable {
     init(router: Router, errors: ErrorResponder) throws(RouterBuildError) {
         var trie = RouteTrieBuilder()
         for registration in router.registrations {
-            let middleware = registration.groups.flatMap(\.middleware) + registration.middleware
+            let middleware = registration.groups.flatMap(\.items) + registration.middleware
             let responder = MiddlewareChain.compose(middleware, around: registration.responder, errors: errors)
             trie.insert(path: registration.path, method: registration.method) { pattern in
                 RouteEndpoint(
