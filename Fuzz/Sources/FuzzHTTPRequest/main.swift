@@ -71,16 +71,7 @@ public func fuzzHTTPRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let response: Response
         switch event {
         case .request(let head, let body):
-            let request = Request(
-                method: HTTPMethod(rawValue: head.method.rawValue),
-                uri: head.uri,
-                version: MiniWeb.HTTPVersion(major: head.version.major, minor: head.version.minor),
-                headers: Headers(storage: head.headers),
-                body: body,
-                remoteAddress: RemoteAddress(ip: "127.0.0.1", port: 1),
-                id: ids.next()
-            )
-            response = respondSynchronously(request)
+            response = respondSynchronously(Request(head: head, body: body, remoteAddress: RemoteAddress(ip: "127.0.0.1", port: 1), id: ids.next()))
         case .reject(let error):
             response = application.responder.respond(to: error)
         }

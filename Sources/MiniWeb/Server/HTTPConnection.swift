@@ -24,15 +24,7 @@ struct HTTPConnection {
                     for try await event in inbound {
                         switch event {
                         case .request(let head, let body):
-                            let request = Request(
-                                method: HTTPMethod(rawValue: head.method.rawValue),
-                                uri: head.uri,
-                                version: MiniWeb.HTTPVersion(major: head.version.major, minor: head.version.minor),
-                                headers: Headers(storage: head.headers),
-                                body: body,
-                                remoteAddress: remoteAddress,
-                                id: requestIDs.next()
-                            )
+                            let request = Request(head: head, body: body, remoteAddress: remoteAddress, id: requestIDs.next())
                             let response = await self.responder.respond(to: request)
                             try await Self.write(response, version: head.version, keepAlive: head.isKeepAlive, date: self.dates.current(), to: outbound)
                         case .reject(let error):
