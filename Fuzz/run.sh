@@ -14,7 +14,13 @@ seconds=${1:-60}
 targets=(FuzzHTTPRequest FuzzWxLogin)
 
 # A build folder of its own: everything, dependencies included, is built with the sanitizers.
-swift build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address 2>&1 | grep -E "error|warning: .*Fuzz/Sources|Build complete|Compiling Fuzz" || true
+mkdir -p artifacts
+if ! swift build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address > artifacts/build.log 2>&1; then
+    grep -E "error:" artifacts/build.log | head -n 20 >&2
+    echo "fuzz: the build failed (log: Fuzz/artifacts/build.log)" >&2
+    exit 1
+fi
+grep -E "Build complete" artifacts/build.log || true
 bin="$(swift build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address --show-bin-path)"
 
 for target in "${targets[@]}"; do

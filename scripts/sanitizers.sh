@@ -20,14 +20,19 @@ for sanitizer in "$@"; do
     esac
     echo "sanitizers: swift test --sanitize=$sanitizer"
     start=$(date +%s)
-    swift build --build-tests --scratch-path "$scratch" --sanitize="$sanitizer" 2>&1 | grep -E "error:|Build complete" || true
-    swift test --skip-build --scratch-path "$scratch" --sanitize="$sanitizer" 2>&1 | tee "$scratch/sanitizer-test.log" \
-        | grep -E "Test run with|✘|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY:" || true
-    status=${PIPESTATUS[0]}
-    if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$scratch/sanitizer-test.log"; then
-        echo "sanitizers: $sanitizer reported a problem (full log: $scratch/sanitizer-test.log)" >&2
+    log="$scratch.log"
+    if ! swift build --build-tests --scratch-path "$scratch" --sanitize="$sanitizer" > "$log" 2>&1; then
+        grep -E "error:" "$log" | head -n 20 >&2
+        echo "sanitizers: the $sanitizer build failed (log: $log)" >&2
         exit 1
     fi
-    [ "$status" -eq 0 ] || { echo "sanitizers: tests failed under $sanitizer" >&2; exit 1; }
+    status=0
+    swift test --skip-build --scratch-path "$scratch" --sanitize="$sanitizer" > "$log" 2>&1 || status=$?
+    grep -E "Test run with|✘|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY:" "$log" | head -n 40 || true
+    if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log"; then
+        echo "sanitizers: $sanitizer reported a problem (full log: $log)" >&2
+        exit 1
+    fi
+    [ "$status" -eq 0 ] || { echo "sanitizers: tests failed under $sanitizer (log: $log)" >&2; exit 1; }
     echo "sanitizers: $sanitizer clean in $(( $(date +%s) - start )) s"
 done

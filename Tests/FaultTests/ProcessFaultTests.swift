@@ -37,7 +37,12 @@ struct ProcessFaultTests {
                                 }
                             }
                         }
+                        let deadline = ContinuousClock.now + .seconds(120)
                         while answered.count < 150 {
+                            guard ContinuousClock.now < deadline else {
+                                app.signal(SIGKILL)
+                                throw SampleAppProcessError("only \(answered.count) logins answered in 120 s; log:\n\(app.logTail)")
+                            }
                             try await Task.sleep(for: .milliseconds(5))
                         }
                         app.signal(SIGKILL)
