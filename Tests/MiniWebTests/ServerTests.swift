@@ -297,10 +297,11 @@ struct ServerTests {
             tasks.addTask { try await group.run() }
             let address = try #require(await addresses.first { _ in true })
             try await RawConnection.withConnection(to: address) { (connection) async throws in
-                try await connection.send("GET /sleep/600 HTTP/1.1\r\nHost: t\r\n\r\n")
-                try await Task.sleep(for: .milliseconds(150))  // the request is now in flight
+                // Generous margins: the suite also runs under ThreadSanitizer, many times slower.
+                try await connection.send("GET /sleep/1500 HTTP/1.1\r\nHost: t\r\n\r\n")
+                try await Task.sleep(for: .milliseconds(500))  // the request is now in flight
                 await group.triggerGracefulShutdown()
-                try await Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(500))
                 // The listening socket is closed: a new connection is refused.
                 await #expect(throws: (any Error).self) {
                     try await RawConnection.withConnection(to: address) { _ in }

