@@ -159,7 +159,9 @@ struct ServerTests {
 
     @Test("an idle keep-alive connection is closed after the idle timeout")
     func idleTimeout() async throws {
-        try await Self.withServer(ServerConfiguration(idleTimeout: .milliseconds(300))) { (address) async throws in
+        // 1 s: the request must arrive before the timer ends an idle new connection, also on a
+        // sanitizer build.
+        try await Self.withServer(ServerConfiguration(idleTimeout: .seconds(1))) { (address) async throws in
             try await RawConnection.withConnection(to: address, deadline: .seconds(5)) { (connection) async throws in
                 try await connection.send("GET /text/a HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try await connection.readResponse().text == "a")
@@ -298,10 +300,10 @@ struct ServerTests {
             let address = try #require(await addresses.first { _ in true })
             try await RawConnection.withConnection(to: address) { (connection) async throws in
                 // Generous margins: the suite also runs under ThreadSanitizer, many times slower.
-                try await connection.send("GET /sleep/1500 HTTP/1.1\r\nHost: t\r\n\r\n")
+                try await connection.send("GET /sleep/3000 HTTP/1.1\r\nHost: t\r\n\r\n")
                 try await Task.sleep(for: .milliseconds(500))  // the request is now in flight
                 await group.triggerGracefulShutdown()
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(1200))
                 // The listening socket is closed: a new connection is refused.
                 await #expect(throws: (any Error).self) {
                     try await RawConnection.withConnection(to: address) { _ in }

@@ -132,7 +132,9 @@ struct WxAPIClientTests {
 
     @Test("safe calls are retried on errcode -1 and transport errors; login codes are not")
     func retries() async throws {
-        try await Harness.withClient { emulator, client in
+        // A 20 s budget: retries stop when the budget would not cover the next backoff, and the
+        // attempts are slow on a sanitizer build.
+        try await Harness.withClient(configure: { $0.requestTimeout = .seconds(20) }) { emulator, client in
             await emulator.inject(WxEmulatorFault(endpoint: "cgi-bin/stable_token", errcode: -1, times: 2))
             _ = try await client.accessToken()
             #expect(await emulator.callCounts()["cgi-bin/stable_token"] == 3)
@@ -285,6 +287,7 @@ struct WxAPIClientTests {
         try await Harness.withClient(configure: {
             $0.maxConcurrentCalls = 2
             $0.queueTimeout = .milliseconds(100)
+            $0.requestTimeout = .seconds(10)  // the two admitted calls must finish, even on a slow build
         }) { emulator, client in
             await emulator.inject(WxEmulatorFault(endpoint: "sns/jscode2session", delayMilliseconds: 500))
             var codes: [String] = []
