@@ -32,7 +32,13 @@ struct ProfileUpdate: Sendable, Equatable {
             guard !nickName.isEmpty, nickName.count <= Self.maxNickNameLength else {
                 throw Self.invalid("nickName must have 1 to \(Self.maxNickNameLength) characters.")
             }
-            guard !nickName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0 != "\u{200D}" }) else {
+            // Control characters, and format characters (bidi overrides and the like) except the
+            // zero-width joiner that emoji sequences need.
+            let forbidden = { (scalar: Unicode.Scalar) in
+                let category = scalar.properties.generalCategory
+                return category == .control || (category == .format && scalar != "\u{200D}")
+            }
+            guard !nickName.unicodeScalars.contains(where: forbidden) else {
                 throw Self.invalid("nickName must not contain control characters.")
             }
             self.nickName = nickName

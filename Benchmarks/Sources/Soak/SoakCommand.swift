@@ -59,7 +59,7 @@ struct SoakCommand: AsyncParsableCommand {
         let endResident = measured.lastResidentKiB
         let growth = 100 * (Double(endResident) - Double(warmResident)) / Double(warmResident)
         print("")
-        print(measured.table(seconds: Double(self.duration), measured: measured))
+        print(measured.table())
         print("")
         print("| figure | value | limit |")
         print("|---|---|---|")

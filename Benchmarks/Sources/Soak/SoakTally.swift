@@ -22,12 +22,12 @@ struct SoakTally: Sendable {
 
     var total: Int { self.statuses.values.reduce(0) { $0 + $1.values.reduce(0, +) } + self.socketErrors }
 
-    /// The statuses per step (warm-up and load), and the measured load's latencies.
-    func table(seconds: Double, measured: SoakTally) -> String {
+    /// The statuses per step (the whole run), and the latencies after the warm-up.
+    func table() -> String {
         var lines = ["| step | expected | statuses seen (whole run) | p50 after warm-up | p99 after warm-up |", "|---|---|---|---|---|"]
         for step in VirtualUser.Step.allCases {
             let counts = (self.statuses[step] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-            let sorted = (measured.latencies[step] ?? []).sorted()
+            let sorted = (self.latencies[step] ?? []).sorted()
             let p50 = sorted.isEmpty ? "-" : Self.milliseconds(sorted[sorted.count / 2])
             let p99 = sorted.isEmpty ? "-" : Self.milliseconds(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
             lines.append("| \(step.rawValue) | \(step.expected) | \(counts) | \(p50) | \(p99) |")
