@@ -1,5 +1,5 @@
 import MiniWeb
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Recently read users, so that `GET /user/me` answers without a database round trip.
 ///
@@ -14,7 +14,7 @@ final class UserCache: Sendable {
         var meResponse: Response?
     }
 
-    private let entries = Mutex<[Int64: Entry]>([:])
+    private let entries = NIOLockedValueBox<[Int64: Entry]>([:])
     private let timeToLive: Duration
     private let capacity: Int
 
@@ -26,7 +26,7 @@ final class UserCache: Sendable {
     /// The cached user, if fresh.
     func user(id: Int64) -> StoredUser? {
         let now = ContinuousClock.now
-        return self.entries.withLock { entries in
+        return self.entries.withLockedValue { entries in
             guard let entry = entries[id], entry.expiresAt > now else { return nil }
             return entry.user
         }
@@ -35,7 +35,7 @@ final class UserCache: Sendable {
     /// Caches (or replaces) a user.
     func store(_ user: StoredUser) {
         let expiresAt = ContinuousClock.now + self.timeToLive
-        self.entries.withLock { entries in
+        self.entries.withLockedValue { entries in
             if entries.count >= self.capacity {
                 let now = ContinuousClock.now
                 entries = entries.filter { $0.value.expiresAt > now }
@@ -49,10 +49,10 @@ final class UserCache: Sendable {
     /// body is a `ByteBuffer`, so every later answer shares it without copying or encoding.
     func meResponse(id: Int64, render: (StoredUser) throws -> Response) rethrows -> Response? {
         let now = ContinuousClock.now
-        guard let entry = self.entries.withLock({ entries in entries[id] }), entry.expiresAt > now else { return nil }
+        guard let entry = self.entries.withLockedValue({ entries in entries[id] }), entry.expiresAt > now else { return nil }
         if let response = entry.meResponse { return response }
         let response = try render(entry.user)
-        self.entries.withLock { entries in
+        self.entries.withLockedValue { entries in
             if entries[id]?.user == entry.user { entries[id]?.meResponse = response }
         }
         return response

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Collects what a logger writes, for tests that check what is (and is not) logged.
 ///
@@ -20,7 +20,7 @@ public final class LogCapture: Sendable {
         public let metadata: [String: String]
     }
 
-    private let storage = Mutex<[Entry]>([])
+    private let storage = NIOLockedValueBox<[Entry]>([])
 
     /// Creates an empty capture.
     public init() {}
@@ -36,7 +36,7 @@ public final class LogCapture: Sendable {
 
     /// Everything recorded so far.
     public var entries: [Entry] {
-        self.storage.withLock { $0 }
+        self.storage.withLockedValue { $0 }
     }
 
     /// Every entry as one text, message and metadata, for searching.
@@ -47,7 +47,7 @@ public final class LogCapture: Sendable {
     }
 
     fileprivate func record(_ entry: Entry) {
-        self.storage.withLock { $0.append(entry) }
+        self.storage.withLockedValue { $0.append(entry) }
     }
 }
 

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SQLiteNIO
-import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -144,12 +144,12 @@ struct ProcessFaultTests {
 
 /// The logins a test saw answered, shared by its concurrent clients.
 final class AnsweredLogins: Sendable {
-    private let logins = Mutex<[(token: String, openID: String)]>([])
+    private let logins = NIOLockedValueBox<[(token: String, openID: String)]>([])
 
     func append(token: String, openID: String) {
-        self.logins.withLock { $0.append((token, openID)) }
+        self.logins.withLockedValue { $0.append((token, openID)) }
     }
 
-    var count: Int { self.logins.withLock { $0.count } }
-    var all: [(token: String, openID: String)] { self.logins.withLock { $0 } }
+    var count: Int { self.logins.withLockedValue { $0.count } }
+    var all: [(token: String, openID: String)] { self.logins.withLockedValue { $0 } }
 }

@@ -1,13 +1,13 @@
 import MiniWeb
 import MiniWebTesting
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// Records the order in which middleware ran, across the whole request.
 final class Trace: Sendable {
-    private let events = Mutex<[String]>([])
-    func record(_ event: String) { self.events.withLock { $0.append(event) } }
-    var all: [String] { self.events.withLock { $0 } }
+    private let events = NIOLockedValueBox<[String]>([])
+    func record(_ event: String) { self.events.withLockedValue { $0.append(event) } }
+    var all: [String] { self.events.withLockedValue { $0 } }
 }
 
 /// A middleware that records entering and leaving and tags the response header `x-trace`.

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A swift-metrics counter with labels whose handles are made once per label set and reused:
 /// making a `Counter` goes through the metrics backend, which is too slow for every request.
@@ -12,7 +12,7 @@ public final class CounterFamily: Sendable {
     private let label: String
     private let dimensions: [String]
     private let factory: any MetricsFactory
-    private let counters = Mutex<[[String]: Counter]>([:])
+    private let counters = NIOLockedValueBox<[[String]: Counter]>([:])
 
     /// Creates a family.
     /// - Parameters:
@@ -31,7 +31,7 @@ public final class CounterFamily: Sendable {
     }
 
     private func counter(_ values: [String]) -> Counter {
-        self.counters.withLock { counters in
+        self.counters.withLockedValue { counters in
             if let counter = counters[values] { return counter }
             let counter = Counter(label: self.label, dimensions: Array(zip(self.dimensions, values)), factory: self.factory)
             counters[values] = counter
@@ -45,7 +45,7 @@ public final class TimerFamily: Sendable {
     private let label: String
     private let dimensions: [String]
     private let factory: any MetricsFactory
-    private let timers = Mutex<[[String]: Timer]>([:])
+    private let timers = NIOLockedValueBox<[[String]: Timer]>([:])
 
     /// Creates a family.
     /// - Parameters:
@@ -61,7 +61,7 @@ public final class TimerFamily: Sendable {
     /// Records a duration under these label values.
     public func record(_ duration: Duration, _ values: String...) {
         let (seconds, attoseconds) = duration.components
-        let timer = self.timers.withLock { timers in
+        let timer = self.timers.withLockedValue { timers in
             if let timer = timers[values] { return timer }
             let timer = Timer(label: self.label, dimensions: Array(zip(self.dimensions, values)), factory: self.factory)
             timers[values] = timer

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Limits how often each client may call the routes it guards: a token bucket per client
 /// address (``ClientAddressResolver``), refilled at `rate` per second up to `burst`.
@@ -14,7 +14,7 @@ public struct RateLimitMiddleware: Middleware {
             var updatedAt: ContinuousClock.Instant
         }
 
-        let state = Mutex<(buckets: [String: Bucket], lastSweep: ContinuousClock.Instant)>(([:], .now))
+        let state = NIOLockedValueBox<(buckets: [String: Bucket], lastSweep: ContinuousClock.Instant)>(([:], .now))
     }
 
     private let rate: Double
@@ -53,7 +53,7 @@ public struct RateLimitMiddleware: Middleware {
 
     /// Takes a token; returns `nil`, or the seconds until one is available.
     func take(for client: String, now: ContinuousClock.Instant) -> Double? {
-        self.buckets.state.withLock { state in
+        self.buckets.state.withLockedValue { state in
             // Forget buckets that have refilled completely (at most once per refill period).
             let refillPeriod = Duration.seconds(self.burst / self.rate)
             if now - state.lastSweep > refillPeriod {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The `Date` header's value (RFC 9110 §6.6.1: an origin server with a clock must send it),
 /// formatted at most once per second and shared by every response of that second.
@@ -11,12 +11,12 @@ import Synchronization
 /// Formatted by hand (IMF-fixdate is fixed-width ASCII) because Foundation's formatters cost
 /// microseconds and this runs on every response.
 final class HTTPDateCache: Sendable {
-    private let cached = Mutex<(second: Int, value: String)>((-1, ""))
+    private let cached = NIOLockedValueBox<(second: Int, value: String)>((-1, ""))
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` for now.
     func current() -> String {
         let now = time(nil)
-        return self.cached.withLock { cached in
+        return self.cached.withLockedValue { cached in
             if cached.second == now { return cached.value }
             let value = Self.format(now)
             cached = (now, value)

@@ -3,12 +3,12 @@ import CoreMetrics
 import Foundation
 import Logging
 import MiniWeb
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// WeChat's server API for mini programs, over one pooled AsyncHTTPClient.
 ///
@@ -32,7 +32,7 @@ public final class WxAPIClient: Service, Sendable {
     private let apps: [String: WxAppCredentials]
     private let tokens: [String: WxAccessTokenCache]
     private let logger: Logger
-    private let isShutDown = Mutex(false)
+    private let isShutDown = NIOLockedValueBox(false)
     private let calls: CounterFamily
     private let callDurations: TimerFamily
     private let limiter: WxCallLimiter
@@ -71,7 +71,7 @@ public final class WxAPIClient: Service, Sendable {
 
     /// Closes the connection pool; calls made afterwards fail. Calling it twice is harmless.
     public func shutdown() async throws {
-        let alreadyShutDown = self.isShutDown.withLock { value in
+        let alreadyShutDown = self.isShutDown.withLockedValue { value in
             defer { value = true }
             return value
         }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Remembers the login codes this process has sent to WeChat recently, so that a replayed code is
 /// refused at once (`wx_code_used`) without a second call to WeChat.
@@ -30,7 +30,7 @@ public final class WxCodeReplayGuard: Sendable {
 
     private let generationLifetime: Duration
     private let generationCapacity: Int
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// Creates a guard.
     /// - Parameters:
@@ -41,7 +41,7 @@ public final class WxCodeReplayGuard: Sendable {
     public init(window: Duration = .seconds(600), capacity: Int = 100_000) {
         self.generationLifetime = window / 2
         self.generationCapacity = max(1, (capacity + 1) / 2)
-        self.state = Mutex(State(rotatedAt: .now))
+        self.state = NIOLockedValueBox(State(rotatedAt: .now))
     }
 
     /// Records `code` as used.
@@ -49,7 +49,7 @@ public final class WxCodeReplayGuard: Sendable {
     public func markSeen(_ code: String) -> Bool {
         let key = code.hashValue
         let now = ContinuousClock.now
-        return self.state.withLock { state in
+        return self.state.withLockedValue { state in
             let age = now - state.rotatedAt
             if age >= self.generationLifetime {
                 state.rotate(at: now, forgetAll: age >= self.generationLifetime * 2)

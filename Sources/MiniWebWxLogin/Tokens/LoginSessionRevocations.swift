@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// A session that was logged out: its tokens must be refused until they expire anyway.
 public struct RevokedSession: Sendable, Hashable {
@@ -38,7 +38,7 @@ public final class LoginSessionRevocations: Service, Sendable {
     /// lifetime instead of about 90 with the id's string. A valid session whose id shared a hash
     /// with a revoked one would be refused (its user logs in again): with a million revocations
     /// that happens about once in 10^13 checks, and nobody can aim for it without the seed.
-    private let revoked = Mutex<[Int: Date]>([:])
+    private let revoked = NIOLockedValueBox<[Int: Date]>([:])
     private let feed: (any RevocationFeed)?
     /// How often the feed is polled.
     public let pollInterval: Duration
@@ -58,13 +58,13 @@ public final class LoginSessionRevocations: Service, Sendable {
     /// Whether tokens of `sessionID` must be refused.
     public func isRevoked(_ sessionID: String) -> Bool {
         let key = sessionID.hashValue
-        return self.revoked.withLock { $0[key] != nil }
+        return self.revoked.withLockedValue { $0[key] != nil }
     }
 
     /// Records revocations (a local logout, or what the feed returned).
     public func add(_ sessions: [RevokedSession]) {
         let now = Date()
-        self.revoked.withLock { revoked in
+        self.revoked.withLockedValue { revoked in
             for session in sessions where session.expiresAt > now {
                 revoked[session.sessionID.hashValue] = session.expiresAt
             }
@@ -106,7 +106,7 @@ public final class LoginSessionRevocations: Service, Sendable {
 
     private func forgetExpired() {
         let now = Date()
-        self.revoked.withLock { revoked in
+        self.revoked.withLockedValue { revoked in
             revoked = revoked.filter { $0.value > now }
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import JWTKit
 import MiniWeb
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A login token as issued: the JWT, its session and when it expires.
 public struct IssuedLoginToken: Sendable {
@@ -28,7 +28,7 @@ public struct IssuedLoginToken: Sendable {
 /// still checked for expiry on each use, and revocation does not depend on this cache.
 public final class LoginTokenSigner: Sendable {
     private let keys: JWTKeyCollection
-    private let verified: Mutex<[String: LoginTokenClaims]>
+    private let verified: NIOLockedValueBox<[String: LoginTokenClaims]>
     private let verifiedCacheSize: Int
     private let signingKeyID: String
     private let acceptedKeyIDs: Set<String>
@@ -64,7 +64,7 @@ public final class LoginTokenSigner: Sendable {
         self.audience = audience
         self.issuer = issuer
         self.lifetime = lifetime
-        self.verified = Mutex([:])
+        self.verified = NIOLockedValueBox([:])
         self.verifiedCacheSize = verifiedCacheSize
     }
 
@@ -101,13 +101,13 @@ public final class LoginTokenSigner: Sendable {
     /// - Returns: Its claims.
     /// - Throws: `HTTPError` 401 `auth_expired` or `auth_invalid`.
     public func verify(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
-        if let claims = self.verified.withLock({ $0[token] }) {
+        if let claims = self.verified.withLockedValue({ $0[token] }) {
             guard claims.exp.value > Date() else { throw LoginTokenSigner.expired }
             return claims
         }
         let claims = try await self.verifyFully(token)
         if self.verifiedCacheSize > 0 {
-            self.verified.withLock { cache in
+            self.verified.withLockedValue { cache in
                 if cache.count >= self.verifiedCacheSize {
                     // Forget expired tokens first; if that frees nothing, start over (the cache is
                     // an optimisation: a miss costs one full verification).
