@@ -82,6 +82,15 @@ struct HostileLoginTests {
                 var forged = FlatLogin(try await device())
                 forged.signature = String(repeating: "a", count: 40)
                 try await expect(try await post(forged), 400, "wx_signature_invalid", "forged signature")
+                // Sealed with the right session key, but watermarked for another app.
+                let foreign = try await device()
+                let foreignKey = try #require(await emulator.sessionKey(of: foreign.openid))
+                let info = WxUserInfo(openId: foreign.openid, nickName: "x", watermark: WxWatermark(appid: "wx-someone-else", timestamp: 1))
+                let sealed = try WxDataCrypto.encrypt(try JSONEncoder().encode(info), sessionKey: foreignKey)
+                var wrongApp = FlatLogin(code: foreign.code)
+                wrongApp.encryptedData = sealed.encryptedData
+                wrongApp.iv = sealed.iv
+                try await expect(try await post(wrongApp), 400, "wx_watermark_mismatch", "another app's watermark")
 
                 // Tokens.
                 let good = try await client.post("/user/wxlogin", json: FlatLogin(try await device()))
