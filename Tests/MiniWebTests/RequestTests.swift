@@ -1,4 +1,4 @@
-import MiniWeb
+@testable import MiniWeb
 import MiniWebTesting
 import Testing
 
@@ -47,6 +47,22 @@ struct RequestTests {
         #expect(request.path == "/a/b")
         #expect(request.pathComponents == ["a", "b"])
         #expect(request.query["x"] == "1")
+    }
+
+    @Test("paths split on every slash byte: empty, . and .. segments resolved, escapes decoded, fragments dropped")
+    func pathSegments() {
+        #expect(Request(method: .get, uri: "/").pathComponents == [])
+        #expect(Request(method: .get, uri: "//a///b/").pathComponents == ["a", "b"])
+        #expect(Request(method: .get, uri: "/a/./b/../c").pathComponents == ["a", "c"])
+        #expect(Request(method: .get, uri: "/../../a").pathComponents == ["a"])
+        #expect(Request(method: .get, uri: "/files/a%20b/%E4%BD%A0?x=1#frag").pathComponents == ["files", "a b", "你"])
+        // A combining mark after a slash makes one `Character` with it; the split is by bytes.
+        #expect(Request(method: .get, uri: "/a/\u{301}b").pathComponents == ["a", "\u{301}b"])
+        #expect(Request(method: .get, uri: "/a#/b").path == "/a")
+        #expect(Request(method: .get, uri: "/%2e%2e/x").pathComponents == ["x"])
+        #expect(!Request(method: .get, uri: "/a%00b").hasValidTarget)
+        #expect(!Request(method: .get, uri: "relative/path").hasValidTarget)
+        #expect(Request(method: .get, uri: "*").hasValidTarget)
     }
 
     @Test("headers compare case-insensitively and keep repeated fields")

@@ -6,7 +6,8 @@ import NIOCore
 /// A response is compressed when the request's `Accept-Encoding` allows gzip (`q` above zero,
 /// `*` counting), its `Content-Type` is text-like (`text/*`, JSON, JavaScript, XML, SVG), its body
 /// is at least ``minimumSize`` bytes, and it has no `Content-Encoding` yet. `Vary: Accept-Encoding`
-/// is added to every compressible response, compressed or not, so caches keep the variants apart.
+/// is added to every response that would be compressed for a client accepting gzip, compressed or
+/// not, so caches keep the variants apart.
 /// Compression is zlib's, through CompressNIO.
 public struct CompressionMiddleware: Middleware {
     /// The smallest body worth compressing, in bytes.
@@ -22,13 +23,15 @@ public struct CompressionMiddleware: Middleware {
     /// Compresses the response when the client and the content allow it.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         var response = try await next(request)
-        guard let contentType = response.headers["content-type"], MediaType.isCompressible(contentType),
-            !response.headers.contains("content-encoding"), !response.status.forbidsBody
+        // The size first, the cheapest test: a response below the threshold is never compressed,
+        // so it does not vary by Accept-Encoding (most API answers end here).
+        guard response.body.readableBytes >= self.minimumSize, let contentType = response.headers["content-type"],
+            MediaType.isCompressible(contentType), !response.headers.contains("content-encoding"), !response.status.forbidsBody
         else {
             return response
         }
         response.headers.add(name: "vary", value: "Accept-Encoding")
-        guard response.body.readableBytes >= self.minimumSize, Self.acceptsGzip(request.headers) else {
+        guard Self.acceptsGzip(request.headers) else {
             return response
         }
         var body = response.body
