@@ -434,8 +434,35 @@ public final class WxAPIClient: Service, Sendable {
         return url
     }
 
-    private static func percentEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlUnreservedCharacters) ?? ""
+    /// Percent-encodes everything but RFC 3986's unreserved characters. By hand, over UTF-8:
+    /// Foundation's `addingPercentEncoding(withAllowedCharacters:)` cost 2.6% of a login's CPU
+    /// time in profiles (a `CharacterSet` lookup per scalar, and bridging).
+    static func percentEncode(_ text: String) -> String {
+        let utf8 = text.utf8
+        if utf8.allSatisfy(Self.isUnreserved) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count * 3)
+        for byte in utf8 {
+            if Self.isUnreserved(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
     }
 }
 
@@ -460,9 +487,4 @@ struct WxAnswer<Body: Decodable>: Decodable {
             self.body = try? Body(from: decoder)
         }
     }
-}
-
-extension CharacterSet {
-    /// RFC 3986 unreserved characters: everything else in a query value is percent-encoded.
-    fileprivate static let urlUnreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

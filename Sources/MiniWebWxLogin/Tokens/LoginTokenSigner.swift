@@ -168,8 +168,20 @@ public final class LoginTokenSigner: Sendable {
 
     /// 128 random bits, base64url.
     static func makeSessionID() -> String {
-        WxDataCrypto.randomBytes(16).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // Base64 to base64url by bytes: three `replacingOccurrences` calls (Foundation's, through
+        // NSString) cost 2.5% of a login's CPU time in profiles.
+        let base64 = WxDataCrypto.randomBytes(16).base64EncodedString().utf8
+        return String(
+            decoding: base64.compactMap { byte -> UInt8? in
+                switch byte {
+                case UInt8(ascii: "+"): UInt8(ascii: "-")
+                case UInt8(ascii: "/"): UInt8(ascii: "_")
+                case UInt8(ascii: "="): nil
+                default: byte
+                }
+            },
+            as: UTF8.self
+        )
     }
 }
 
