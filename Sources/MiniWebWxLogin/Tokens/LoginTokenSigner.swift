@@ -168,11 +168,17 @@ public final class LoginTokenSigner: Sendable {
 
     /// 128 random bits, base64url.
     static func makeSessionID() -> String {
-        // Base64 to base64url by bytes: three `replacingOccurrences` calls (Foundation's, through
-        // NSString) cost 2.5% of a login's CPU time in profiles.
-        let base64 = WxDataCrypto.randomBytes(16).base64EncodedString().utf8
-        return String(
-            decoding: base64.compactMap { byte -> UInt8? in
+        WxDataCrypto.randomBytes(16).base64URLEncodedString()
+    }
+}
+
+extension Data {
+    /// Base64url without padding. Base64's bytes are mapped rather than three
+    /// `replacingOccurrences` calls (Foundation's, through NSString), which cost 2.5% of a login's
+    /// CPU time in profiles when session ids were made that way.
+    func base64URLEncodedString() -> String {
+        String(
+            decoding: self.base64EncodedString().utf8.compactMap { byte -> UInt8? in
                 switch byte {
                 case UInt8(ascii: "+"): UInt8(ascii: "-")
                 case UInt8(ascii: "/"): UInt8(ascii: "_")
@@ -183,9 +189,7 @@ public final class LoginTokenSigner: Sendable {
             as: UTF8.self
         )
     }
-}
 
-extension Data {
     /// Decodes base64url without padding (JWT segments).
     init?(base64URLEncoded text: Substring) {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
