@@ -88,9 +88,7 @@ struct LoginRoutes: Sendable {
     private func me(_ request: Request) async throws -> Response {
         let render = { (user: StoredUser) throws -> Response in try MeResponseBody(userinfo: UserInfoBody(user)).makeResponse() }
         let wxUser = try request.wxUser
-        if let id = wxUser.userID.flatMap(Int64.init), let cached = self.users.user(id: id), cached.openID == wxUser.openID,
-            let response = try self.users.meResponse(id: id, render: render)
-        {
+        if let id = wxUser.userID.flatMap(Int64.init), let response = try self.users.meResponse(id: id, openID: wxUser.openID, render: render) {
             return response
         }
         return try render(try await self.currentUser(request))

@@ -7,11 +7,18 @@ import NIOConcurrencyHelpers
 /// the entry at once, so a user sees their own changes immediately here, and within the
 /// time-to-live on other instances that share the database.
 final class UserCache: Sendable {
-    private struct Entry {
+    /// Immutable, so a lookup copies one reference out of the lock, not a user's dozen strings.
+    private final class Entry: Sendable {
         let user: StoredUser
         let expiresAt: ContinuousClock.Instant
         /// `GET /user/me`'s answer for this user, rendered once per entry.
-        var meResponse: Response?
+        let meResponse: Response?
+
+        init(user: StoredUser, expiresAt: ContinuousClock.Instant, meResponse: Response?) {
+            self.user = user
+            self.expiresAt = expiresAt
+            self.meResponse = meResponse
+        }
     }
 
     private let entries = NIOLockedValueBox<[Int64: Entry]>([:])
@@ -25,11 +32,7 @@ final class UserCache: Sendable {
 
     /// The cached user, if fresh.
     func user(id: Int64) -> StoredUser? {
-        let now = ContinuousClock.now
-        return self.entries.withLockedValue { entries in
-            guard let entry = entries[id], entry.expiresAt > now else { return nil }
-            return entry.user
-        }
+        self.freshEntry(id: id)?.user
     }
 
     /// Caches (or replaces) a user.
@@ -45,16 +48,24 @@ final class UserCache: Sendable {
         }
     }
 
-    /// `GET /user/me`'s answer for a cached user, rendering and keeping it on first use: the
-    /// body is a `ByteBuffer`, so every later answer shares it without copying or encoding.
-    func meResponse(id: Int64, render: (StoredUser) throws -> Response) rethrows -> Response? {
-        let now = ContinuousClock.now
-        guard let entry = self.entries.withLockedValue({ entries in entries[id] }), entry.expiresAt > now else { return nil }
+    /// `GET /user/me`'s answer for a cached user whose open id is `openID`, rendering and keeping
+    /// it on first use: the body is a `ByteBuffer`, so every later answer shares it without
+    /// copying or encoding. `nil` when the user is not cached, stale, or another user.
+    func meResponse(id: Int64, openID: String, render: (StoredUser) throws -> Response) rethrows -> Response? {
+        guard let entry = self.freshEntry(id: id), entry.user.openID == openID else { return nil }
         if let response = entry.meResponse { return response }
         let response = try render(entry.user)
+        let rendered = Entry(user: entry.user, expiresAt: entry.expiresAt, meResponse: response)
         self.entries.withLockedValue { entries in
-            if entries[id]?.user == entry.user { entries[id]?.meResponse = response }
+            // Only if nobody replaced the entry meanwhile (a login storing a newer user).
+            if entries[id] === entry { entries[id] = rendered }
         }
         return response
+    }
+
+    private func freshEntry(id: Int64) -> Entry? {
+        let now = ContinuousClock.now
+        guard let entry = self.entries.withLockedValue({ entries in entries[id] }), entry.expiresAt > now else { return nil }
+        return entry
     }
 }

@@ -60,6 +60,9 @@ struct RequestTests {
         #expect(Request(method: .get, uri: "/a/\u{301}b").pathComponents == ["a", "\u{301}b"])
         #expect(Request(method: .get, uri: "/a#/b").path == "/a")
         #expect(Request(method: .get, uri: "/%2e%2e/x").pathComponents == ["x"])
+        #expect(Request(method: .get, uri: "/a/%2e/b").pathComponents == ["a", "b"])
+        // Only `.` and `..` are dot segments: longer runs and dotted names are names.
+        #expect(Request(method: .get, uri: "/a/.../.b/b./..c").pathComponents == ["a", "...", ".b", "b.", "..c"])
         #expect(!Request(method: .get, uri: "/a%00b").hasValidTarget)
         #expect(!Request(method: .get, uri: "relative/path").hasValidTarget)
         #expect(Request(method: .get, uri: "*").hasValidTarget)
@@ -99,5 +102,32 @@ struct RequestTests {
         #expect(json.headers["content-type"] == "application/json; charset=utf-8")
         #expect(String(buffer: json.body) == #"{"n":1}"#)
         #expect(Response.empty().status == .noContent)
+    }
+
+    @Test("request storage: values by key type, replaced, removed, independent per key")
+    func storage() {
+        enum First: RequestStorageKey { typealias Value = String }
+        enum Second: RequestStorageKey { typealias Value = Int }
+        var storage = RequestStorage()
+        #expect(storage[First.self] == nil)
+        #expect(!storage.contains(First.self))
+        storage[First.self] = "one"
+        storage[Second.self] = 2
+        #expect(storage[First.self] == "one")
+        #expect(storage[Second.self] == 2)
+        storage[First.self] = "uno"
+        #expect(storage[First.self] == "uno")
+        #expect(storage[Second.self] == 2)
+        storage[First.self] = nil
+        #expect(!storage.contains(First.self))
+        #expect(storage[First.self] == nil)
+        #expect(storage[Second.self] == 2)
+        storage[First.self] = nil
+        #expect(storage.contains(Second.self))
+        // A copy is a value: changing it leaves the original alone.
+        var copy = storage
+        copy[Second.self] = 3
+        #expect(storage[Second.self] == 2)
+        #expect(copy[Second.self] == 3)
     }
 }

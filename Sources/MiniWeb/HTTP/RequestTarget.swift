@@ -58,9 +58,12 @@ struct RequestTarget {
             let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
             if start < end {
                 guard let decoded = percentDecode(path[start..<end]), !decoded.utf8.contains(0) else { return nil }
-                switch decoded {
-                case ".": break
-                case "..": _ = components.popLast()
+                // Dot segments by their bytes: a `String` comparison goes through the
+                // general comparison path for every segment of every request.
+                let dots = decoded.utf8.count <= 2 && decoded.utf8.allSatisfy { $0 == UInt8(ascii: ".") } ? decoded.utf8.count : 0
+                switch dots {
+                case 1: break
+                case 2: _ = components.popLast()
                 default: components.append(decoded)
                 }
             }

@@ -30,6 +30,12 @@ public final class CounterFamily: Sendable {
         self.counter(values).increment()
     }
 
+    /// The counter of these label values, for a hot path to keep and increment without the
+    /// family's lookup (a lock round trip and a hashed `[String]` per call).
+    public func counter(_ values: String...) -> Counter {
+        self.counter(values)
+    }
+
     private func counter(_ values: [String]) -> Counter {
         self.counters.withLockedValue { counters in
             if let counter = counters[values] { return counter }
