@@ -54,7 +54,7 @@ public final class LoginTokenSigner: Sendable {
         verifiedCacheSize: Int = 10_000
     ) async {
         precondition(!keys.isEmpty, "LoginTokenSigner needs at least one key")
-        let collection = JWTKeyCollection()
+        let collection = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: LoginTokenJSONEncoder()))
         for key in keys {
             await collection.add(hmac: HMACKey(key: key.bytes), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.id))
         }
