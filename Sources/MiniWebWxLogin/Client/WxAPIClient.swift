@@ -348,37 +348,36 @@ public final class WxAPIClient: Service, Sendable {
         json: Data?,
         deadline: ContinuousClock.Instant
     ) async throws(CallFailure) -> Body {
-        var request = HTTPClientRequest(url: self.url(endpoint, query: query))
-        request.method = method
-        request.headers.add(name: "accept", value: "application/json")
+        var headers = HTTPHeaders([("accept", "application/json")])
+        var body: HTTPClient.Body?
         if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: json))
+            headers.add(name: "content-type", value: "application/json")
+            body = .byteBuffer(ByteBuffer(data: json))
         }
         let start = ContinuousClock.now
         let bytes: ByteBuffer
         do {
-            // AsyncHTTPClient's timeout ends with the response head: a body trickling in a byte at
-            // a time would hold the call (and the login) as long as WeChat kept sending. The
-            // deadline therefore races the whole exchange, body included, and cancels it.
-            let request = request
-            let maxResponseSize = self.configuration.maxResponseSize
-            bytes = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
-                group.addTask {
-                    let response = try await self.httpClient.execute(request, timeout: TimeAmount(deadline - ContinuousClock.now))
-                    guard (200..<300).contains(response.status.code) else {
-                        throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
-                    }
-                    return try await response.body.collect(upTo: maxResponseSize)
-                }
-                group.addTask {
-                    try await Task.sleep(until: deadline, clock: .continuous)
-                    throw HTTPClientError.deadlineExceeded
-                }
-                defer { group.cancelAll() }
-                guard let bytes = try await group.next() else { throw CancellationError() }
-                return bytes
+            // The whole exchange, body included, must end by the deadline: a body trickling in a
+            // byte at a time would otherwise hold the call (and the login) as long as WeChat kept
+            // sending. AsyncHTTPClient's async `execute` stops its deadline at the response head,
+            // and racing it against a sleeping child task cost 15% of a login's CPU (two child
+            // tasks, a timer and their thread hops per call). Its delegate API keeps the deadline
+            // until the body is complete, and its accumulator bounds the body's size.
+            let request = try HTTPClient.Request(url: self.url(endpoint, query: query), method: method, headers: headers, body: body)
+            let task = self.httpClient.execute(
+                request: request,
+                delegate: ResponseAccumulator(request: request, maxBodySize: self.configuration.maxResponseSize),
+                deadline: .now() + TimeAmount(deadline - ContinuousClock.now)
+            )
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
+            guard (200..<300).contains(response.status.code) else {
+                throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
+            }
+            bytes = response.body ?? ByteBuffer()
         } catch let failure as CallFailure {
             throw failure
         } catch {
@@ -427,7 +426,7 @@ public final class WxAPIClient: Service, Sendable {
         if error is NIOConnectionError || (error as? IOError).map({ [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains($0.errnoCode) }) == true {
             return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "cannot connect"), connectionFailed: true, transport: true)
         }
-        if error is NIOTooManyBytesError {
+        if error is ResponseAccumulator.ResponseTooBigError {
             return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "the answer is too large"), transport: true)
         }
         return CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "transport error \(type(of: error))"), transport: true)
