@@ -97,4 +97,19 @@ struct EncodingHelperTests {
         let decoded = try JSONDecoder().decode(JWTHeader.self, from: LoginTokenJSONEncoder().encode(mixed))
         #expect(decoded.fields == mixed.fields)
     }
+
+    @Test("issued tokens carry the hand-written header and claims, and verify")
+    func issuedTokens() async throws {
+        let signer = await LoginTokenSigner(keys: [LoginTokenKey(id: "k1", bytes: Array(repeating: UInt8(7), count: 32))], audience: "wxapp")
+        let second = Date().timeIntervalSince1970.rounded(.down)
+        let issued = try await signer.issue(userID: "9", openID: #"o"1"#, unionID: nil, now: Date(timeIntervalSince1970: second + 0.7))
+        let parts = issued.token.split(separator: ".")
+        #expect(parts.count == 3)
+        // JSONEncoder would write the header's keys in dictionary order; ours are sorted.
+        #expect(Data(base64URLEncoded: parts[0]) == Data(#"{"alg":"HS256","kid":"k1","typ":"JWT"}"#.utf8))
+        let claims = try await signer.verify(issued.token)
+        #expect(Data(base64URLEncoded: parts[1]) == LoginTokenJSONEncoder.json(claims))
+        #expect(claims.openid == #"o"1"#)
+        #expect(claims.iat.value == Date(timeIntervalSince1970: second))
+    }
 }

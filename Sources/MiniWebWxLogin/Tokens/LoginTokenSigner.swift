@@ -54,9 +54,14 @@ public final class LoginTokenSigner: Sendable {
         verifiedCacheSize: Int = 10_000
     ) async {
         precondition(!keys.isEmpty, "LoginTokenSigner needs at least one key")
-        let collection = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: LoginTokenJSONEncoder()))
+        let collection = JWTKeyCollection()
         for key in keys {
-            await collection.add(hmac: HMACKey(key: key.bytes), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.id))
+            await collection.add(
+                hmac: HMACKey(key: key.bytes),
+                digestAlgorithm: .sha256,
+                kid: JWKIdentifier(string: key.id),
+                serializer: DefaultJWTSerializer(jsonEncoder: LoginTokenJSONEncoder())
+            )
         }
         self.keys = collection
         self.signingKeyID = keys[0].id
