@@ -2,20 +2,22 @@
 # MiniWeb vs Hummingbird 2, and SampleApp's login service vs the Flask tutorial, under load, side
 # by side, on this machine.
 #
-#   Benchmarks/load/run.sh [seconds-per-run]      (default 10)
+#   Benchmarks/load/run.sh [seconds-per-run] [rounds]      (defaults: 4 s, 5 rounds)
 #
-# 1. Builds MiniWebHello and HummingbirdHello in release mode, pins each server to core 0 and wrk
+# 1. Builds MiniWebHello and HummingbirdHello in release mode, pins both servers to core 0 and wrk
 #    to core 1 (loopback only), and runs GET /plaintext, /json, /users/:id and /mw/plaintext
-#    (three pass-through middlewares) at 32 and 256 connections.
+#    (three pass-through middlewares) at 32 and 256 connections, alternating the two servers.
 # 2. Runs the WeChat emulator (SampleApp emulator, load-test mode) on core 1, then SampleApp serve
 #    (SQLite) and the Flask tutorial's login (gunicorn, 4 workers, in Benchmarks/.venv) in turn on
-#    core 0: POST /user/wxlogin with a fresh code per request, and SampleApp's GET /user/me.
+#    core 0: POST /user/wxlogin with a fresh code per request, and SampleApp's GET /user/me, each
+#    connection count right after MiniWebHello's /plaintext.
 #
 # Prints Markdown tables and writes them, with startup times, peak memory (VmHWM) and the
 # emulator's CPU use, to Benchmarks/load/results.md, and a chart to Benchmarks/load/results.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration=${1:-10}
+duration=${1:-4}
+rounds=${2:-5}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
 
@@ -52,6 +54,15 @@ wait_until_up() {
 # CPU ticks (user + system) a process has used so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# The same for a process and its children (gunicorn's workers).
+tree_cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1" 2>/dev/null); do
+        total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
 # Peak resident memory of a process and its children, in kB.
 peak_kb() {
     local total=0 pid
@@ -61,31 +72,63 @@ peak_kb() {
     echo "$total"
 }
 
+# measure NAME URL CONNECTIONS [wrk options]: one wrk run, kept in runs_rps[NAME,CONNECTIONS]
+# and runs_p99[...]; settle turns every name's runs into their medians, rps[...] and p99[...].
+declare -A runs_rps runs_p99
+measure() {
+    local name=$1 url=$2 c=$3 result errors
+    shift 3
+    result=$(taskset -c 1 wrk -t2 -c"$c" -d"${duration}s" --latency "$@" "$url")
+    runs_rps[$name,$c]+="$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}') "
+    # p99 in milliseconds, whatever unit wrk chose.
+    runs_p99[$name,$c]+="$(echo "$result" | awk '$1 == "99%" { v = $2; f = 1
+        if (v ~ /us$/) { sub(/us$/, "", v); f = 0.001 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); f = 1000 }
+        printf "%.2f", v * f }') "
+    errors=$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}')
+    [ -z "$errors" ] || echo "$name c=$c: $errors" >&2
+}
+median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+settle() {
+    local key
+    for key in "${!runs_rps[@]}"; do
+        rps[$key]=$(median "${runs_rps[$key]}")
+        p99[$key]="$(median "${runs_p99[$key]}")ms"
+    done
+}
+
+# Both servers run side by side on core 0 (one started at a time, to time its startup) and
+# are measured in turn, route by route, `rounds` times; the tables give medians. This VM's
+# speed drifts by up to 15% over minutes: alternating keeps each ratio's two figures within
+# seconds of each other, and the median drops a round that caught a slow spell.
+declare -A server_port server_pid
 for server in MiniWebHello HummingbirdHello; do
     port=$((port + 1))
+    server_port[$server]=$port
     start=$(now_ms)
     taskset -c 0 "$bin/$server" --port "$port" >/dev/null 2>&1 &
-    pid=$!
+    server_pid[$server]=$!
     until curl -sf "http://127.0.0.1:$port/plaintext" >/dev/null 2>&1; do
         sleep 0.005
-        [ $(( $(now_ms) - start )) -lt 30000 ] || { echo "$server did not start" >&2; kill $pid; exit 1; }
+        [ $(( $(now_ms) - start )) -lt 30000 ] || { echo "$server did not start" >&2; exit 1; }
     done
     startup[$server]=$(( $(now_ms) - start ))
-    # Warm-up, then the measured runs.
-    taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:$port/plaintext" >/dev/null
-    for route in "${routes[@]}"; do
-        for c in "${connections[@]}"; do
-            result=$(taskset -c 1 wrk -t2 -c"$c" -d"${duration}s" --latency "http://127.0.0.1:$port/$route")
-            rps[$server,$route,$c]=$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-            p99[$server,$route,$c]=$(echo "$result" | awk '$1 == "99%" {print $2}')
-            errors=$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}')
-            [ -z "$errors" ] || echo "$server /$route c=$c: $errors" >&2
+    taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:$port/plaintext" >/dev/null  # warm-up
+done
+for route in "${routes[@]}"; do
+    for c in "${connections[@]}"; do
+        for _ in $(seq "$rounds"); do
+            for server in MiniWebHello HummingbirdHello; do
+                measure "$server,$route" "http://127.0.0.1:${server_port[$server]}/$route" "$c"
+            done
         done
     done
-    hwm[$server]=$(awk '/VmHWM/ {print $2 " " $3}' /proc/$pid/status)
-    kill -TERM $pid
-    wait $pid 2>/dev/null || true
 done
+for server in MiniWebHello HummingbirdHello; do
+    hwm[$server]=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/${server_pid[$server]}/status")
+done
+# MiniWebHello stays up, idle, for /user/me's comparison below.
+kill -TERM "${server_pid[HummingbirdHello]}"
+wait "${server_pid[HummingbirdHello]}" 2>/dev/null || true
 
 # ---- Part 2: the login flow ----
 app_id=wxbenchmark0000001
@@ -96,18 +139,23 @@ emulator_pid=$!
 wait_until_up "http://127.0.0.1:$emulator_port/emulator/calls" "$(now_ms)" >/dev/null
 curl -sf "http://127.0.0.1:$emulator_port/emulator/benchmark/payloads.lua?appid=$app_id" > "$work/payloads.lua"
 export PAYLOADS="$work/payloads.lua"
-declare -A login_rps login_p99 login_errors login_startup login_hwm login_emulator_cpu
+declare -A login_rps login_p99 login_errors login_startup login_hwm login_emulator_cpu login_cpu_us
 
-run_login() {  # name url pid
-    local name=$1 url=$2 before after result
+login_duration=$((duration * 2))
+run_login() {  # name url server-pid
+    local name=$1 url=$2 server=$3 before after server_before server_after result total
     RUN_ID="$name-warmup" taskset -c 1 wrk -t2 -c32 -d2s -s load/login.lua "$url" >/dev/null  # warm-up
     before=$(cpu_ticks "$emulator_pid")
-    result=$(RUN_ID="$name-run" taskset -c 1 wrk -t2 -c32 -d"${duration}s" --latency -s load/login.lua "$url")
+    server_before=$(tree_cpu_ticks "$server")
+    result=$(RUN_ID="$name-run" taskset -c 1 wrk -t2 -c32 -d"${login_duration}s" --latency -s load/login.lua "$url")
+    server_after=$(tree_cpu_ticks "$server")
     after=$(cpu_ticks "$emulator_pid")
     login_rps[$name]=$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}')
     login_p99[$name]=$(echo "$result" | awk '$1 == "99%" {print $2}')
     login_errors[$name]=$(echo "$result" | awk '/Non-2xx/ {print $5}')
-    login_emulator_cpu[$name]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$duration" 'BEGIN { printf "%.0f%%", 100 * t / hz / d }')
+    login_emulator_cpu[$name]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$login_duration" 'BEGIN { printf "%.0f%%", 100 * t / hz / d }')
+    total=$(echo "$result" | awk '/requests in/ {print $1}')
+    login_cpu_us[$name]=$(awk -v t=$((server_after - server_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
 }
 
 sample_port=$((port + 11))
@@ -117,15 +165,20 @@ env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" SESSION_SECRET="benchmark-sessio
     taskset -c 0 "$sampleapp" serve --port "$sample_port" --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
 sample_pid=$!
 login_startup[SampleApp]=$(wait_until_up "http://127.0.0.1:$sample_port/healthz" "$start")
-run_login SampleApp "http://127.0.0.1:$sample_port"
+run_login SampleApp "http://127.0.0.1:$sample_port" "$sample_pid"
 device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
 token=$(curl -s -X POST "http://127.0.0.1:$sample_port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-declare -A me_rps me_p99
+# Warm-up, as the peers' routes get one: /user/me's first answers fill the user cache.
+taskset -c 1 wrk -t2 -c64 -d2s -H "Authorization: Bearer $token" "http://127.0.0.1:$sample_port/user/me" >/dev/null
+# /user/me and MiniWebHello's /plaintext in turn, so that their ratio compares figures taken
+# within seconds of each other.
 for c in "${connections[@]}"; do
-    result=$(taskset -c 1 wrk -t2 -c"$c" -d"${duration}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$sample_port/user/me")
-    me_rps[$c]=$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-    me_p99[$c]=$(echo "$result" | awk '$1 == "99%" {print $2}')
+    for _ in $(seq "$rounds"); do
+        measure "plaintext-paired" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" "$c"
+        measure "me" "http://127.0.0.1:$sample_port/user/me" "$c" -H "Authorization: Bearer $token"
+    done
 done
+settle
 login_hwm[SampleApp]=$(peak_kb "$sample_pid")
 kill -TERM "$sample_pid"; wait "$sample_pid" 2>/dev/null || true
 
@@ -138,10 +191,11 @@ sleep 0.1
 flask_pid=$(pgrep -of "gunicorn -w 4 -b 127.0.0.1:$flask_port")
 until curl -s -o /dev/null "http://127.0.0.1:$flask_port/user/wxlogin"; do sleep 0.01; done
 login_startup[Flask]=$(( $(now_ms) - start ))
-run_login Flask "http://127.0.0.1:$flask_port"
+run_login Flask "http://127.0.0.1:$flask_port" "$flask_pid"
 login_hwm[Flask]=$(peak_kb "$flask_pid")
 kill -TERM "$flask_pid"; wait "$flask_job" 2>/dev/null || true
 kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
+kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/dev/null || true
 
 {
     echo "| route | connections | MiniWeb req/s | p99 | Hummingbird 2 req/s | p99 | MiniWeb / Hummingbird |"
@@ -161,21 +215,28 @@ kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
         echo "| $server | ${startup[$server]} ms | ${hwm[$server]} |"
     done
     echo
-    echo "| login service | POST /user/wxlogin logins/s (32 conns) | p99 | non-2xx | emulator CPU | startup | peak memory |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| login service | POST /user/wxlogin logins/s (32 conns) | p99 | non-2xx | server CPU per login | emulator CPU | startup | peak memory |"
+    echo "|---|---|---|---|---|---|---|---|"
     for name in SampleApp Flask; do
-        echo "| $name | ${login_rps[$name]} | ${login_p99[$name]} | ${login_errors[$name]:-0} | ${login_emulator_cpu[$name]} | ${login_startup[$name]} ms | ${login_hwm[$name]} kB |"
+        echo "| $name | ${login_rps[$name]} | ${login_p99[$name]} | ${login_errors[$name]:-0} | ${login_cpu_us[$name]} µs | ${login_emulator_cpu[$name]} | ${login_startup[$name]} ms | ${login_hwm[$name]} kB |"
     done
     echo
     echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x."
     echo
-    echo "| SampleApp GET /user/me | connections | req/s | p99 | / MiniWeb /plaintext |"
-    echo "|---|---|---|---|---|"
+    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio |"
+    echo "|---|---|---|---|---|---|"
     for c in "${connections[@]}"; do
-        echo "| token verified, user cached | $c | ${me_rps[$c]} | ${me_p99[$c]} | $(awk -v m="${me_rps[$c]}" -v p="${rps[MiniWebHello,plaintext,$c]}" 'BEGIN { printf "%.2f", m / p }')x |"
+        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(awk -v m="${rps[me,$c]}" -v p="${rps[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", m / p }')x |"
     done
     echo
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), ${duration} s per run, server on core 0, wrk -t2 on core 1."
+    echo "Every round, in the order run (req/s):"
+    echo
+    for key in $(printf '%s\n' "${!runs_rps[@]}" | sort); do
+        name=${key%,*}
+        echo "- ${name/,/ \/} c=${key##*,}: ${runs_rps[$key]}"
+    done
+    echo
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), medians of ${rounds} rounds of ${duration} s (logins: one run of $((duration * 2)) s each), servers on core 0, wrk -t2 on core 1."
 } | tee "$out"
 
 # The chart.
