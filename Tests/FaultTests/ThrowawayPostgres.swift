@@ -10,7 +10,7 @@ import Glibc
 final class ThrowawayPostgres: @unchecked Sendable {
     // @unchecked: immutable after init; the server process is managed through pg_ctl.
     let directory: URL
-    let port: Int
+    private(set) var port = 0
     private let binaries: URL
 
     /// PostgreSQL's `bin` folder (`/usr/lib/postgresql/<version>/bin`), if installed.
@@ -30,12 +30,25 @@ final class ThrowawayPostgres: @unchecked Sendable {
         self.binaries = binaries
         self.directory = URL(fileURLWithPath: "/tmp/miniweb-fault-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        self.port = try Self.freePort()
         if getuid() == 0 {
             try Self.run("/bin/chown", ["postgres:postgres", self.directory.path], output: "/dev/null")
         }
         try self.pg("initdb", ["-D", "\(self.directory.path)/data", "-A", "trust", "-U", "postgres"])
-        try self.start()
+        // A port free when chosen can be taken before the server binds it (other tests start
+        // servers in parallel): on "Address already in use", start again on another port.
+        for attempt in 1...5 {
+            self.port = try Self.freePort()
+            do {
+                try self.start()
+                return
+            } catch where attempt < 5 && self.serverLog.contains("Address already in use") {
+                try? FileManager.default.removeItem(at: self.directory.appendingPathComponent("log"))
+            }
+        }
+    }
+
+    private var serverLog: String {
+        (try? String(contentsOf: self.directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
     }
 
     /// Starts the server and waits until it accepts connections.
@@ -95,19 +108,23 @@ final class ThrowawayPostgres: @unchecked Sendable {
         }
     }
 
-    /// A port nothing listens on now (bind to 0, read it, close).
+    /// A port nothing listens on now, below Linux's ephemeral range (32768 and up), which the
+    /// kernel hands to every port-0 listener and outgoing connection of the tests running
+    /// meanwhile: a port from there was taken before PostgreSQL could bind it.
     private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw SampleAppProcessError("socket() failed") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        guard bound == 0 else { throw SampleAppProcessError("bind() failed") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        for _ in 0..<100 {
+            let port = Int.random(in: 20_000..<30_000)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socket >= 0 else { throw SampleAppProcessError("socket() failed") }
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+            if bound == 0 { return port }
+        }
+        throw SampleAppProcessError("no free port between 20000 and 30000")
     }
 }
