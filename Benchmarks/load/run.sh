@@ -229,7 +229,7 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
         echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(awk -v m="${rps[me,$c]}" -v p="${rps[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", m / p }')x |"
     done
     echo
-    echo "Every round, in the order run (req/s):"
+    echo "Every round of each figure, in the order run (req/s):"
     echo
     for key in $(printf '%s\n' "${!runs_rps[@]}" | sort); do
         name=${key%,*}
