@@ -85,11 +85,7 @@ struct HostileLoginTests {
                 // Sealed with the right session key, but watermarked for another app.
                 let foreign = try await device()
                 let foreignKey = try #require(await emulator.sessionKey(of: foreign.openid))
-                let info = WxUserInfo(openId: foreign.openid, nickName: "x", watermark: WxWatermark(appid: "wx-someone-else", timestamp: 1))
-                let sealed = try WxDataCrypto.encrypt(try JSONEncoder().encode(info), sessionKey: foreignKey)
-                var wrongApp = FlatLogin(code: foreign.code)
-                wrongApp.encryptedData = sealed.encryptedData
-                wrongApp.iv = sealed.iv
+                let wrongApp = try FlatLogin.watermarkedForAnotherApp(code: foreign.code, openID: foreign.openid, sessionKey: foreignKey)
                 try await expect(try await post(wrongApp), 400, "wx_watermark_mismatch", "another app's watermark")
 
                 // Tokens.

@@ -183,11 +183,7 @@ struct LoginFlowTests {
             // Data watermarked for another app, sealed with the right session key.
             let foreign = try await emulator.login(appID: running.appID)
             let key = try #require(await emulator.sessionKey(of: foreign.openid))
-            let info = WxUserInfo(openId: foreign.openid, nickName: "x", watermark: WxWatermark(appid: "wx-someone-else", timestamp: 1))
-            let sealed = try WxDataCrypto.encrypt(try JSONEncoder().encode(info), sessionKey: key)
-            var wrongApp = FlatLogin(code: foreign.code)
-            wrongApp.encryptedData = sealed.encryptedData
-            wrongApp.iv = sealed.iv
+            let wrongApp = try FlatLogin.watermarkedForAnotherApp(code: foreign.code, openID: foreign.openid, sessionKey: key)
             expect(try await client.post("/user/wxlogin", json: wrongApp), 400, "wx_watermark_mismatch")
         }
     }

@@ -3,6 +3,7 @@ import Logging
 import LoginService
 import MiniWeb
 import MiniWebTesting
+import MiniWebWxLogin
 import ServiceLifecycle
 import Testing
 import WxEmulator
@@ -87,6 +88,17 @@ struct FlatLogin: Encodable {
         self.iv = device.iv
         self.rawData = device.rawData
         self.signature = device.signature
+    }
+
+    /// A login whose user info is sealed with the user's right session key but watermarked for
+    /// another app: the server must refuse it with `wx_watermark_mismatch`.
+    static func watermarkedForAnotherApp(code: String, openID: String, sessionKey: String) throws -> FlatLogin {
+        let info = WxUserInfo(openId: openID, nickName: "x", watermark: WxWatermark(appid: "wx-someone-else", timestamp: 1))
+        let sealed = try WxDataCrypto.encrypt(try JSONEncoder().encode(info), sessionKey: sessionKey)
+        var login = FlatLogin(code: code)
+        login.encryptedData = sealed.encryptedData
+        login.iv = sealed.iv
+        return login
     }
 }
 
