@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Before/after of the login flow: two (or more) SampleApp builds, measured in turn.
 #
-#   Benchmarks/load/ab-login.sh [rounds] [seconds] BINARY...
+#   Benchmarks/load/ab-login.sh [--me] rounds seconds BINARY...
 #
 #   cp .build/release/SampleApp /tmp/SampleApp.before     # build, copy, change, build again
 #   Benchmarks/load/ab-login.sh 3 6 /tmp/SampleApp.before .build/release/SampleApp
+#
+# With --me it measures GET /user/me with one user's token instead, at 32 and 256 connections.
 #
 # Each round starts every binary in turn on core 0 (SQLite in a fresh directory), warms it for
 # 2 s, and drives POST /user/wxlogin with wrk on core 1 against one WeChat emulator (also on
@@ -12,6 +14,11 @@
 # (its user + system ticks over the run, divided by the logins): the second is the steadier
 # figure on a machine whose speed drifts, since it does not depend on how long the run waited.
 set -euo pipefail
+mode=login
+if [ "${1:-}" = --me ]; then
+    mode=me
+    shift
+fi
 rounds=${1:?rounds}
 seconds=${2:?seconds}
 shift 2
@@ -56,6 +63,19 @@ for round in $(seq "$rounds"); do
             taskset -c 0 "$binary" serve --port "$server_port" --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
         pid=$!
         wait_until_up "http://127.0.0.1:$server_port/healthz"
+        if [ "$mode" = me ]; then
+            device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
+            token=$(curl -s -X POST "http://127.0.0.1:$server_port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+            taskset -c 1 wrk -t2 -c64 -d2s -H "Authorization: Bearer $token" "http://127.0.0.1:$server_port/user/me" >/dev/null
+            line="round $round  $binary  /user/me"
+            for c in 32 256; do
+                line+="  c=$c $(taskset -c 1 wrk -t2 -c"$c" -d"${seconds}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$server_port/user/me" | awk '/Requests\/sec/ {printf "%.0f", $2}') req/s"
+            done
+            echo "$line"
+            kill -TERM "$pid"
+            wait "$pid" 2>/dev/null || true
+            continue
+        fi
         RUN_ID="warmup-$run" taskset -c 1 wrk -t2 -c32 -d2s -s load/login.lua "http://127.0.0.1:$server_port" >/dev/null
         before=$(cpu_ticks "$pid")
         result=$(RUN_ID="run-$run" taskset -c 1 wrk -t2 -c32 -d"${seconds}s" -s load/login.lua "http://127.0.0.1:$server_port")
