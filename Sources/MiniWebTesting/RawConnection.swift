@@ -102,7 +102,7 @@ public final class RawConnection {
     private func readMore() async throws -> Bool {
         guard !self.isClosed else { return false }
         do {
-            guard var chunk = try await self.iterator.next() else {
+            guard var chunk = try await self.iterator.next(isolation: #isolation) else {
                 self.isClosed = true
                 return false
             }

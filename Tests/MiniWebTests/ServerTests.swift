@@ -3,6 +3,7 @@ import Logging
 @testable import MiniWeb
 import MiniWebTesting
 import NIOConcurrencyHelpers
+import NIOPosix
 import ServiceLifecycle
 import Testing
 
@@ -348,6 +349,26 @@ struct ServerTests {
             try await RawConnection.withConnection(to: address) { (connection) async throws in
                 try await connection.send("GET /text/up HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try await connection.readResponse().text == "up")
+            }
+        }
+    }
+
+    @Test("handlers run on their connection's event loop, before and after an await, unless configured not to", arguments: [true, false])
+    func handlerExecutor(onEventLoop: Bool) async throws {
+        let router = Router()
+        router.get("/where") { _ in
+            let before = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            try await Task.sleep(for: .milliseconds(1))
+            let after = MultiThreadedEventLoopGroup.currentEventLoop != nil
+            return "\(before) \(after)"
+        }
+        let configuration = ServerConfiguration(handlersRunOnEventLoop: onEventLoop)
+        try await Self.withServer(configuration, router: router) { (address) async throws in
+            try await RawConnection.withConnection(to: address) { (connection) async throws in
+                for _ in 0..<2 {
+                    try await connection.send("GET /where HTTP/1.1\r\nHost: t\r\n\r\n")
+                    #expect(try await connection.readResponse().text == "\(onEventLoop) \(onEventLoop)")
+                }
             }
         }
     }

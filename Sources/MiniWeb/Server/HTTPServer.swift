@@ -27,13 +27,14 @@ struct HTTPServer: Sendable {
         self.logger.info("Server listening", metadata: ["address": .string(address.description)])
 
         let dates = HTTPDateCache()
+        let executors = self.configuration.handlersRunOnEventLoop ? EventLoopTaskExecutors(group: self.eventLoopGroup) : nil
         await withDiscardingTaskGroup { connections in
             await withGracefulShutdownHandler {
                 await onServerRunning?(address)
                 do {
                     try await serverChannel.executeThenClose { inbound in
                         for try await connection in inbound {
-                            connections.addTask {
+                            connections.addTask(executorPreference: executors?.executor(for: connection.channel.eventLoop)) {
                                 await HTTPConnection(channel: connection, responder: self.responder, dates: dates, logger: self.logger).run()
                             }
                         }

