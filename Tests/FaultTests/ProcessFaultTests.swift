@@ -1,10 +1,10 @@
 import Foundation
+import GRDB
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SQLiteNIO
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -65,16 +65,16 @@ struct ProcessFaultTests {
             }
 
             // SQLite's own check of every page and index, and no row without its required data.
-            try await Self.withSQLite(database) { connection in
-                let check = try await connection.query("PRAGMA integrity_check").first?.column("integrity_check")?.string
-                #expect(check == "ok")
-                let broken = try await connection.query(
-                    "SELECT COUNT(*) AS n FROM users WHERE openid = '' OR session_key_enc = '' OR login_count < 1"
-                ).first?.column("n")?.integer
-                #expect(broken == 0)
-                let users = try await connection.query("SELECT COUNT(*) AS n FROM users").first?.column("n")?.integer ?? 0
-                #expect(users >= answered.count)
+            let (check, broken, users) = try await Self.withSQLite(database) { db in
+                (
+                    try String.fetchOne(db, sql: "PRAGMA integrity_check"),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE openid = '' OR session_key_enc = '' OR login_count < 1"),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
+                )
             }
+            #expect(check == "ok")
+            #expect(broken == 0)
+            #expect(users >= answered.count)
         }
     }
 
@@ -130,15 +130,11 @@ struct ProcessFaultTests {
         }
     }
 
-    static func withSQLite(_ path: String, _ body: (SQLiteConnection) async throws -> Void) async throws {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: Logger(label: "fault-check"))
-        do {
-            try await body(connection)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+    /// Opens the database file on its own connection (GRDB, as the server does), reads, closes.
+    static func withSQLite<T: Sendable>(_ path: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try await queue.read(body)
     }
 }
 

@@ -1,16 +1,17 @@
 import Foundation
+import GRDB
 import Logging
 import MiniWebWxLogin
-import NIOCore
-import SQLiteNIO
 
-/// ``UserStore`` on SQLite (vapor/sqlite-nio): the embedded default, one file, WAL mode.
+/// ``UserStore`` on SQLite, through GRDB: the embedded default, one file, WAL mode.
 ///
-/// sqlite-nio runs every SQLite call on NIO's thread pool, never on an event loop. Each operation
-/// is a single statement, so a shared connection in SQLite's serialized mode is safe to use from
-/// many tasks at once; WAL lets readers proceed while a write commits.
+/// A file database is a GRDB `DatabasePool`: one writer connection and a few readers, so reads
+/// proceed while a write commits. Every statement is prepared once per connection and reused
+/// (GRDB's statement cache); a login's upsert was spending as long in SQLite's parser as in
+/// running it. GRDB runs each access on its own dispatch queue, never on an event loop.
+/// `:memory:` is a private in-memory database behind a `DatabaseQueue`.
 public final class SQLiteUserStore: UserStore {
-    private let connection: SQLiteConnection
+    private let writer: any DatabaseWriter
     private let logger: Logger
 
     /// Opens (creating if needed) the database file.
@@ -19,169 +20,190 @@ public final class SQLiteUserStore: UserStore {
     ///   - logger: The logger.
     /// - Throws: ``StoreError`` when the file cannot be opened.
     public init(path: String, logger: Logger) async throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "SQLiteUserStore"
+        configuration.prepareDatabase { db in
+            // WAL (set by DatabasePool) with NORMAL sync: a commit survives a process crash; a
+            // power cut may lose the last commits, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
-            self.connection = try await SQLiteConnection.open(storage: path == ":memory:" ? .memory : .file(path: path), logger: logger)
+            self.writer = path == ":memory:" ? try DatabaseQueue(configuration: configuration) : try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw StoreError("open \(path)", error)
         }
         self.logger = logger
-        try await self.execute("PRAGMA journal_mode = WAL")
-        try await self.execute("PRAGMA synchronous = NORMAL")
-        try await self.execute("PRAGMA foreign_keys = ON")
-        try await self.execute("PRAGMA busy_timeout = 5000")
     }
 
-    /// Closes the connection.
+    /// Closes the connections.
     public func close() async {
-        try? await self.connection.close()
+        try? self.writer.close()
     }
 
     public func migrate() async throws {
-        try await self.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
-        let applied = try await self.rows("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations").first?.column("version")?.integer ?? 0
-        for migration in StoreSchema.migrations(for: .sqlite) where migration.version > applied {
-            try await self.execute("BEGIN IMMEDIATE")
-            do {
-                for statement in migration.statements {
-                    try await self.execute(statement)
+        let applied = try await self.write("migrate") { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+            var applied: [Int] = []
+            for migration in StoreSchema.migrations(for: .sqlite) {
+                // One immediate transaction per migration: a second instance starting at the
+                // same time waits, then sees it applied.
+                try db.inTransaction(.immediate) {
+                    let current = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0
+                    guard migration.version > current else { return .commit }
+                    for statement in migration.statements {
+                        try db.execute(sql: statement)
+                    }
+                    try db.execute(sql: "INSERT INTO schema_migrations (version) VALUES (?)", arguments: [migration.version])
+                    applied.append(migration.version)
+                    return .commit
                 }
-                try await self.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [.integer(migration.version)])
-                try await self.execute("COMMIT")
-            } catch {
-                try? await self.execute("ROLLBACK")
-                throw error
             }
-            self.logger.info("Applied database migration", metadata: ["version": "\(migration.version)", "database": "sqlite"])
+            return applied
+        }
+        for version in applied {
+            self.logger.info("Applied database migration", metadata: ["version": "\(version)", "database": "sqlite"])
         }
     }
 
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
         let profile = login.profile
-        let binds: [SQLiteData] = [
-            .text(login.appID), .text(login.openID), .optionalText(login.unionID), .text(login.encryptedSessionKey),
-            .optionalText(profile?.nickName), .optionalText(profile?.avatarUrl), profile?.gender.map { .integer($0) } ?? .null,
-            .optionalText(profile?.city), .optionalText(profile?.province), .optionalText(profile?.country), .optionalText(profile?.language),
-            .float(Date().timeIntervalSince1970),
+        let arguments: StatementArguments = [
+            login.appID, login.openID, login.unionID, login.encryptedSessionKey,
+            profile?.nickName, profile?.avatarUrl, profile?.gender,
+            profile?.city, profile?.province, profile?.country, profile?.language,
+            Date().timeIntervalSince1970,
         ]
-        guard let row = try await self.rows(StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }, binds, operation: "upsertUser").first else {
-            throw StoreError("upsertUser", SQLiteStoreFailure.noRowReturned)
+        let sql = StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }
+        return try await self.write("upsertUser") { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) else {
+                throw SQLiteStoreFailure.noRowReturned
+            }
+            return Self.user(from: row)
         }
-        return Self.user(from: row)
     }
 
     public func user(id: Int64) async throws -> StoredUser? {
-        try await self.rows("SELECT \(StoreSchema.userColumns) FROM users WHERE id = ?1", [.integer(Int(id))], operation: "user").first.map(Self.user(from:))
-    }
-
-    public func revokeSession(id: String, userID: Int64, expiresAt: Date, at date: Date) async throws -> RevokedSession? {
-        let rows = try await self.rows(
-            """
-            INSERT INTO login_sessions (id, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?4, ?3, ?4)
-            ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at WHERE login_sessions.revoked_at IS NULL
-            RETURNING expires_at
-            """,
-            [.text(id), .integer(Int(userID)), .float(expiresAt.timeIntervalSince1970), .float(date.timeIntervalSince1970)],
-            operation: "revokeSession"
-        )
-        return rows.first?.column("expires_at")?.double.map {
-            RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: $0))
+        try await self.read("user") { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreSchema.userColumns) FROM users WHERE id = ?1"), arguments: [id]).map(Self.user(from:))
         }
     }
 
+    public func revokeSession(id: String, userID: Int64, expiresAt: Date, at date: Date) async throws -> RevokedSession? {
+        let sql = """
+            INSERT INTO login_sessions (id, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?4, ?3, ?4)
+            ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at WHERE login_sessions.revoked_at IS NULL
+            RETURNING expires_at
+            """
+        let arguments: StatementArguments = [id, userID, expiresAt.timeIntervalSince1970, date.timeIntervalSince1970]
+        let expires = try await self.write("revokeSession") { db in
+            try Double.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+        return expires.map { RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: $0)) }
+    }
+
     public func revokedSessions(since: Date) async throws -> [RevokedSession] {
-        try await self.rows(
-            "SELECT id, revoked_at, expires_at FROM login_sessions WHERE revoked_at >= ?1",
-            [.float(since.timeIntervalSince1970)],
-            operation: "revokedSessions"
-        ).compactMap { row in
-            guard let id = row.column("id")?.string, let revokedAt = row.column("revoked_at")?.double,
-                let expiresAt = row.column("expires_at")?.double
-            else { return nil }
-            return RevokedSession(sessionID: id, revokedAt: Date(timeIntervalSince1970: revokedAt), expiresAt: Date(timeIntervalSince1970: expiresAt))
+        try await self.read("revokedSessions") { db in
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT id, revoked_at, expires_at FROM login_sessions WHERE revoked_at >= ?1"),
+                arguments: [since.timeIntervalSince1970]
+            )
+            var sessions: [RevokedSession] = []
+            while let row = try rows.next() {
+                guard let id: String = row["id"], let revokedAt: Double = row["revoked_at"], let expiresAt: Double = row["expires_at"] else { continue }
+                sessions.append(RevokedSession(sessionID: id, revokedAt: Date(timeIntervalSince1970: revokedAt), expiresAt: Date(timeIntervalSince1970: expiresAt)))
+            }
+            return sessions
         }
     }
 
     public func storePhone(userID: Int64, phone: WxPhoneNumber) async throws -> StoredUser? {
-        try await self.rows(
-            """
+        let sql = """
             UPDATE users SET phone_number = ?2, pure_phone_number = ?3, country_code = ?4, updated_at = ?5 WHERE id = ?1
             RETURNING \(StoreSchema.userColumns)
-            """,
-            [.integer(Int(userID)), .text(phone.phoneNumber), .text(phone.purePhoneNumber), .text(phone.countryCode), .float(Date().timeIntervalSince1970)],
-            operation: "storePhone"
-        ).first.map(Self.user(from:))
+            """
+        let arguments: StatementArguments = [userID, phone.phoneNumber, phone.purePhoneNumber, phone.countryCode, Date().timeIntervalSince1970]
+        return try await self.write("storePhone") { db in
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.user(from:))
+        }
     }
 
     public func updateProfile(userID: Int64, nickName: String?, avatarURL: String?) async throws -> StoredUser? {
-        try await self.rows(
-            """
+        let sql = """
             UPDATE users SET nick_name = COALESCE(?2, nick_name), avatar_url = COALESCE(?3, avatar_url), updated_at = ?4 WHERE id = ?1
             RETURNING \(StoreSchema.userColumns)
-            """,
-            [.integer(Int(userID)), nickName.map(SQLiteData.text) ?? .null, avatarURL.map(SQLiteData.text) ?? .null, .float(Date().timeIntervalSince1970)],
-            operation: "updateProfile"
-        ).first.map(Self.user(from:))
+            """
+        let arguments: StatementArguments = [userID, nickName, avatarURL, Date().timeIntervalSince1970]
+        return try await self.write("updateProfile") { db in
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.user(from:))
+        }
     }
 
     public func encryptedSessionKey(userID: Int64) async throws -> String? {
-        try await self.rows("SELECT session_key_enc FROM users WHERE id = ?1", [.integer(Int(userID))], operation: "sessionKey")
-            .first?.column("session_key_enc")?.string
+        try await self.read("sessionKey") { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT session_key_enc FROM users WHERE id = ?1"), arguments: [userID])
+        }
     }
 
     public func settingInsertingIfAbsent(_ key: String, value: String) async throws -> String {
-        try await self.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", [.text(key), .text(value)], operation: "setting")
-        guard let stored = try await self.rows("SELECT value FROM settings WHERE key = ?1", [.text(key)], operation: "setting").first?.column("value")?.string else {
-            throw StoreError("setting", SQLiteStoreFailure.noRowReturned)
+        try await self.write("setting") { db in
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", arguments: [key, value])
+            guard let stored = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?1", arguments: [key]) else {
+                throw SQLiteStoreFailure.noRowReturned
+            }
+            return stored
         }
-        return stored
     }
 
     public func ping() async throws {
-        _ = try await self.rows("SELECT 1 AS one", operation: "ping")
+        _ = try await self.read("ping") { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
     }
 
     // MARK: Helpers
 
-    private func execute(_ sql: String, _ binds: [SQLiteData] = [], operation: String = "execute") async throws {
-        _ = try await self.rows(sql, binds, operation: operation)
-    }
-
-    private func rows(_ sql: String, _ binds: [SQLiteData] = [], operation: String = "query") async throws -> [SQLiteRow] {
+    /// Runs `body` on the writer connection, outside any transaction (each statement commits on
+    /// its own, as every write here is one statement or manages its own transaction).
+    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await self.connection.query(sql, binds)
+            return try await self.writer.writeWithoutTransaction(body)
         } catch {
             throw StoreError(operation, error)
         }
     }
 
-    private static func user(from row: SQLiteRow) -> StoredUser {
+    /// Runs `body` on a reader connection (the writer's, for an in-memory database).
+    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.writer.read(body)
+        } catch {
+            throw StoreError(operation, error)
+        }
+    }
+
+    /// A user from a row of ``StoreSchema/userColumns``, read by position (GRDB's lookup by name
+    /// lowercases and hashes each name: measurable on the login path).
+    private static func user(from row: Row) -> StoredUser {
         StoredUser(
-            id: Int64(row.column("id")?.integer ?? 0),
-            appID: row.column("app_id")?.string ?? "",
-            openID: row.column("openid")?.string ?? "",
-            unionID: row.column("unionid")?.string,
-            nickName: row.column("nick_name")?.string,
-            avatarUrl: row.column("avatar_url")?.string,
-            gender: row.column("gender")?.integer,
-            city: row.column("city")?.string,
-            province: row.column("province")?.string,
-            country: row.column("country")?.string,
-            language: row.column("language")?.string,
-            phoneNumber: row.column("phone_number")?.string,
-            purePhoneNumber: row.column("pure_phone_number")?.string,
-            countryCode: row.column("country_code")?.string,
-            loginCount: row.column("login_count")?.integer ?? 0
+            id: row[0] ?? 0,
+            appID: row[1] ?? "",
+            openID: row[2] ?? "",
+            unionID: row[3],
+            nickName: row[4],
+            avatarUrl: row[5],
+            gender: row[6],
+            city: row[7],
+            province: row[8],
+            country: row[9],
+            language: row[10],
+            phoneNumber: row[11],
+            purePhoneNumber: row[12],
+            countryCode: row[13],
+            loginCount: row[14] ?? 0
         )
     }
 }
 
 enum SQLiteStoreFailure: Error {
     case noRowReturned
-}
-
-extension SQLiteData {
-    /// `.text(value)`, or `.null`.
-    static func optionalText(_ value: String?) -> SQLiteData {
-        value.map { .text($0) } ?? .null
-    }
 }

@@ -74,6 +74,7 @@ enum StoreSchema {
             """
     }
 
+    /// The columns of a user (``SQLiteUserStore`` reads them by position, in this order).
     static let userColumns =
         "id, app_id, openid, unionid, nick_name, avatar_url, gender, city, province, country, language, phone_number, pure_phone_number, country_code, login_count"
 }
