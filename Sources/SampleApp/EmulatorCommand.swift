@@ -29,6 +29,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     var benchmarkUsers: Int = 0
 
     func run() async throws {
+        CPUAffinity.sizeSharedEventLoopsToAllowedCPUs()
         guard let secret = self.appSecret ?? ProcessInfo.processInfo.environment["WX_APP_SECRET"], !secret.isEmpty else {
             throw ValidationError("Give the app secret with --app-secret or WX_APP_SECRET.")
         }

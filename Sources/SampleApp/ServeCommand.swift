@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     var loginBurst: Int = 20
 
     func run() async throws {
+        // Before anything starts SwiftNIO's shared event loops: one loop per CPU this process
+        // may run on (`taskset`), not per CPU of the machine.
+        CPUAffinity.sizeSharedEventLoopsToAllowedCPUs()
         let environment = ProcessInfo.processInfo.environment
         // CMallocTuning caps glibc's malloc arenas before main (see its source): two arenas kept
         // the soak test's memory growth under 10% (from about 25%) at the same throughput.

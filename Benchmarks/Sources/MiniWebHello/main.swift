@@ -21,6 +21,9 @@ struct PassThrough: Middleware {
     }
 }
 
+// One event loop per CPU the process may run on (the load script pins it to one); see
+// CPUAffinity's documentation.
+CPUAffinity.sizeSharedEventLoopsToAllowedCPUs()
 let arguments = CommandLine.arguments
 let port = arguments.firstIndex(of: "--port").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 8080
 

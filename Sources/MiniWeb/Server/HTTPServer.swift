@@ -65,6 +65,10 @@ struct HTTPServer: Sendable {
         return try await ServerBootstrap(group: self.eventLoopGroup)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Accept a burst of new connections in one go: the loop that accepts also answers
+            // requests, and at NIO's default of 4 accepts per wake-up, 256 clients connecting at
+            // once waited through 64 rounds of other connections' requests (p99 over 100 ms).
+            .serverChannelOption(.maxMessagesPerRead, value: 64)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
