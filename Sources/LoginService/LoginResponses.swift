@@ -27,6 +27,20 @@ struct UserInfoBody: Encodable, Sendable {
         self.language = user.language
         self.phoneNumber = user.phoneNumber
     }
+
+    /// Writes the members `JSONEncoder` would write, in the same order (nil ones left out).
+    func write(to json: inout JSONObjectWriter) {
+        json.string("openId", self.openId)
+        json.string("unionId", self.unionId)
+        json.string("nickName", self.nickName)
+        json.string("avatarUrl", self.avatarUrl)
+        json.integer("gender", self.gender)
+        json.string("city", self.city)
+        json.string("province", self.province)
+        json.string("country", self.country)
+        json.string("language", self.language)
+        json.string("phoneNumber", self.phoneNumber)
+    }
 }
 
 /// `POST /user/wxlogin`'s answer: `{"code":200,"msg":"登录成功","token","expiresIn","userinfo"}`.
@@ -36,12 +50,32 @@ struct LoginResponseBody: ResponseEncodable {
     let token: String
     let expiresIn: Int
     let userinfo: UserInfoBody
+
+    /// Written directly rather than through `JSONEncoder`, which cost about 5% of a login (the
+    /// `Encodable` conformance stays, and the tests check that both agree).
+    func makeResponse() -> Response {
+        var json = JSONObjectWriter()
+        json.integer("code", self.code)
+        json.string("msg", self.msg)
+        json.string("token", self.token)
+        json.integer("expiresIn", self.expiresIn)
+        json.object("userinfo") { self.userinfo.write(to: &$0) }
+        return json.response()
+    }
 }
 
 /// `GET /user/me`'s answer: `{"code":200,"userinfo":{…}}`.
 struct MeResponseBody: ResponseEncodable {
     let code = 200
     let userinfo: UserInfoBody
+
+    /// Written directly, as ``LoginResponseBody`` is.
+    func makeResponse() -> Response {
+        var json = JSONObjectWriter()
+        json.integer("code", self.code)
+        json.object("userinfo") { self.userinfo.write(to: &$0) }
+        return json.response()
+    }
 }
 
 /// `POST /user/phone`'s answer: `{"code":200,"phoneInfo":{…}}`.

@@ -86,12 +86,12 @@ struct LoginRoutes: Sendable {
     )
 
     private func me(_ request: Request) async throws -> Response {
-        let render = { (user: StoredUser) throws -> Response in try MeResponseBody(userinfo: UserInfoBody(user)).makeResponse() }
+        let render = { (user: StoredUser) -> Response in MeResponseBody(userinfo: UserInfoBody(user)).makeResponse() }
         let wxUser = try request.wxUser
-        if let id = wxUser.userID.flatMap(Int64.init), let response = try self.users.meResponse(id: id, openID: wxUser.openID, render: render) {
+        if let id = wxUser.userID.flatMap(Int64.init), let response = self.users.meResponse(id: id, openID: wxUser.openID, render: render) {
             return response
         }
-        return try render(try await self.currentUser(request))
+        return render(try await self.currentUser(request))
     }
 
     private func updateProfile(_ request: Request) async throws -> MeResponseBody {

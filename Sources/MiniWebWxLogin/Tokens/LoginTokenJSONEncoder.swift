@@ -1,5 +1,7 @@
 import Foundation
 import JWTKit
+import MiniWeb
+import NIOCore
 
 /// The JSON encoder the signer gives jwt-kit: login tokens' claims and headers written directly,
 /// anything else through jwt-kit's default `JSONEncoder`.
@@ -41,7 +43,7 @@ struct LoginTokenJSONEncoder: JWTJSONEncoder {
         if let unionID = claims.unionid {
             writer.string("unionid", unionID)
         }
-        return writer.finish()
+        return Data(writer.finish().readableBytesView)
     }
 
     static func json(_ header: JWTHeader) -> Data? {
@@ -50,7 +52,7 @@ struct LoginTokenJSONEncoder: JWTJSONEncoder {
             guard case .string(let value) = field else { return nil }
             writer.string(name, value)
         }
-        return writer.finish()
+        return Data(writer.finish().readableBytesView)
     }
 
     /// The date as an integer count of seconds, when it is one (as `JSONEncoder` would print it).

@@ -1,0 +1,45 @@
+import Foundation
+import MiniWeb
+import Testing
+
+@Suite("JSONObjectWriter")
+struct JSONObjectWriterTests {
+    @Test("members in order, commas between them, nested objects, nil optionals left out")
+    func layout() {
+        var json = JSONObjectWriter()
+        json.integer("code", 200)
+        json.string("absent", nil as String?)
+        json.object("user") { user in
+            user.string("id", "o1")
+            user.integer("gender", nil as Int?)
+            user.object("empty") { _ in }
+            user.strings("tags", ["a", "b"])
+        }
+        json.integer("last", -1)
+        #expect(String(buffer: json.finish()) == #"{"code":200,"user":{"id":"o1","empty":{},"tags":["a","b"]},"last":-1}"#)
+        #expect(String(buffer: JSONObjectWriter().finish()) == "{}")
+    }
+
+    @Test(
+        "strings are escaped so that they decode to themselves",
+        arguments: ["plain", "quote \" backslash \\ slash /", "tab \t newline \n nul \u{0} \u{1F}", "你好 😀 e\u{301}", ""]
+    )
+    func escaping(value: String) throws {
+        var json = JSONObjectWriter()
+        json.string("k", value)
+        let bytes = json.finish()
+        let object = try #require(JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: String])
+        #expect(object == ["k": value])
+        #expect(!String(buffer: bytes).contains("\\/"))
+    }
+
+    @Test("a response carries the object as application/json")
+    func response() {
+        var json = JSONObjectWriter()
+        json.string("status", "ok")
+        let response = json.response(status: .created)
+        #expect(response.status == .created)
+        #expect(response.headers["content-type"] == "application/json; charset=utf-8")
+        #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+    }
+}
