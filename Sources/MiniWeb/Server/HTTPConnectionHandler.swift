@@ -182,7 +182,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if self.closeWhenDone && self.responsesOwed == 1 && !head.headers.contains(name: "connection") {
                 head.headers.add(name: "connection", value: "close")
             }
-            self.currentResponseCloses = head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            // Most responses have no Connection header: skip splitting its values then.
+            self.currentResponseCloses =
+                head.headers.contains(name: "connection")
+                && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
             context.write(self.wrapOutboundOut(.head(head)), promise: promise)
         case .body:
             context.write(data, promise: promise)
