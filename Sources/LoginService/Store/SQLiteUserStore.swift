@@ -10,6 +10,10 @@ import MiniWebWxLogin
 /// (GRDB's statement cache); a login's upsert was spending as long in SQLite's parser as in
 /// running it. GRDB runs each access on its own dispatch queue, never on an event loop.
 /// `:memory:` is a private in-memory database behind a `DatabaseQueue`.
+///
+/// Writes that return rows (`… RETURNING`) are read with `fetchAll`, never `fetchOne`: `fetchOne`
+/// stops after the first row, the statement never reaches its end, and SQLite's automatic
+/// checkpoint then never ran; the write-ahead log grew by about 8 kB per login without bound.
 public final class SQLiteUserStore: UserStore {
     private let writer: any DatabaseWriter
     private let logger: Logger
@@ -77,7 +81,7 @@ public final class SQLiteUserStore: UserStore {
         ]
         let sql = StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }
         return try await self.write("upsertUser") { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) else {
+            guard let row = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first else {
                 throw SQLiteStoreFailure.noRowReturned
             }
             return Self.user(from: row)
@@ -98,7 +102,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [id, userID, expiresAt.timeIntervalSince1970, date.timeIntervalSince1970]
         let expires = try await self.write("revokeSession") { db in
-            try Double.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+            try Double.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first
         }
         return expires.map { RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: $0)) }
     }
@@ -125,7 +129,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, phone.phoneNumber, phone.purePhoneNumber, phone.countryCode, Date().timeIntervalSince1970]
         return try await self.write("storePhone") { db in
-            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.user(from:))
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first.map(Self.user(from:))
         }
     }
 
@@ -136,7 +140,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, nickName, avatarURL, Date().timeIntervalSince1970]
         return try await self.write("updateProfile") { db in
-            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.user(from:))
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first.map(Self.user(from:))
         }
     }
 
