@@ -11,9 +11,7 @@ import MiniWebWxLogin
 /// running it. GRDB runs each access on its own dispatch queue, never on an event loop.
 /// `:memory:` is a private in-memory database behind a `DatabaseQueue`.
 ///
-/// Writes that return rows (`… RETURNING`) are read with `fetchAll`, never `fetchOne`: `fetchOne`
-/// stops after the first row, the statement never reaches its end, and SQLite's automatic
-/// checkpoint then never ran; the write-ahead log grew by about 8 kB per login without bound.
+/// Writes that return a row (`… RETURNING`) go through `returnedRow`, which runs them to the end.
 public final class SQLiteUserStore: UserStore {
     private let writer: any DatabaseWriter
     private let logger: Logger
@@ -81,7 +79,7 @@ public final class SQLiteUserStore: UserStore {
         ]
         let sql = StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }
         return try await self.write("upsertUser") { db in
-            guard let row = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first else {
+            guard let row = try Self.returnedRow(db, sql, arguments) else {
                 throw SQLiteStoreFailure.noRowReturned
             }
             return Self.user(from: row)
@@ -102,7 +100,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [id, userID, expiresAt.timeIntervalSince1970, date.timeIntervalSince1970]
         let expires = try await self.write("revokeSession") { db in
-            try Double.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first
+            try Self.returnedRow(db, sql, arguments).flatMap { $0[0] as Double? }
         }
         return expires.map { RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: $0)) }
     }
@@ -129,7 +127,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, phone.phoneNumber, phone.purePhoneNumber, phone.countryCode, Date().timeIntervalSince1970]
         return try await self.write("storePhone") { db in
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first.map(Self.user(from:))
+            try Self.returnedRow(db, sql, arguments).map(Self.user(from:))
         }
     }
 
@@ -140,7 +138,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, nickName, avatarURL, Date().timeIntervalSince1970]
         return try await self.write("updateProfile") { db in
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first.map(Self.user(from:))
+            try Self.returnedRow(db, sql, arguments).map(Self.user(from:))
         }
     }
 
@@ -183,6 +181,15 @@ public final class SQLiteUserStore: UserStore {
         } catch {
             throw StoreError(operation, error)
         }
+    }
+
+    /// The row a one-row write returns (`… RETURNING`), with the statement run to its end.
+    ///
+    /// Not `fetchOne`: it stops after the first row, the statement never finishes, and SQLite's
+    /// automatic checkpoint then never ran; the write-ahead log grew by about 8 kB per login
+    /// without bound.
+    private static func returnedRow(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first
     }
 
     /// A user from a row of ``StoreSchema/userColumns``, read by position (GRDB's lookup by name

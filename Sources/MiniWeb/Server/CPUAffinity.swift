@@ -9,7 +9,7 @@ import NIOCore
 /// event loops that take turns on one CPU; as MiniWeb answers requests on the event loop (see
 /// ``ServerConfiguration/handlersRunOnEventLoop``), a request then waits a whole scheduler slice
 /// whenever its loop is the one switched out. Measured here at 32 connections: p99 4.7 ms with
-/// two loops on one CPU, 1.3 ms with one.
+/// two loops on one CPU, 1.3-1.7 ms with one (`Benchmarks/load/ab-hello.sh`).
 public enum CPUAffinity {
     /// The number of CPUs in this process's affinity mask (`taskset`, `sched_setaffinity`), or
     /// nil where the platform does not report it.

@@ -67,7 +67,8 @@ struct HTTPServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // Accept a burst of new connections in one go: the loop that accepts also answers
             // requests, and at NIO's default of 4 accepts per wake-up, 256 clients connecting at
-            // once waited through 64 rounds of other connections' requests (p99 over 100 ms).
+            // once waited through 64 rounds of other connections' requests (p99 16-62 ms, against
+            // 11-14 ms with 64: Benchmarks/load/ab-hello.sh 4 3 256 /plaintext).
             .serverChannelOption(.maxMessagesPerRead, value: 64)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
