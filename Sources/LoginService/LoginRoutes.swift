@@ -12,7 +12,10 @@ import MiniWebWxLogin
 ///   cannot send PATCH), `POST /user/logout`,
 ///   `POST /user/phone` (``WxAuthMiddleware``).
 /// - `GET /healthz` (the process is up), `GET /readyz` (the database answers).
-struct LoginRoutes: Sendable {
+///
+/// A class, not a struct: each route's closure captures `self`, and a handler's async frame (one
+/// per request) then holds one reference rather than a copy of every dependency.
+final class LoginRoutes: Sendable {
     let appID: String
     let store: any UserStore
     let signer: LoginTokenSigner
@@ -24,6 +27,32 @@ struct LoginRoutes: Sendable {
     let loginRateLimit: RateLimitMiddleware
     let metrics: any MetricsFactory
     let logger: Logger
+
+    init(
+        appID: String,
+        store: any UserStore,
+        signer: LoginTokenSigner,
+        vault: SessionKeyVault,
+        revocations: LoginSessionRevocations,
+        wxClient: WxAPIClient,
+        replayGuard: WxCodeReplayGuard,
+        users: UserCache,
+        loginRateLimit: RateLimitMiddleware,
+        metrics: any MetricsFactory,
+        logger: Logger
+    ) {
+        self.appID = appID
+        self.store = store
+        self.signer = signer
+        self.vault = vault
+        self.revocations = revocations
+        self.wxClient = wxClient
+        self.replayGuard = replayGuard
+        self.users = users
+        self.loginRateLimit = loginRateLimit
+        self.metrics = metrics
+        self.logger = logger
+    }
 
     func register(on router: Router) {
         router.get("/healthz") { _ in StatusBody(status: "ok") }
@@ -86,12 +115,29 @@ struct LoginRoutes: Sendable {
     )
 
     private func me(_ request: Request) async throws -> Response {
-        let render = { (user: StoredUser) -> Response in MeResponseBody(userinfo: UserInfoBody(user)).makeResponse() }
-        let wxUser = try request.wxUser
-        if let id = wxUser.userID.flatMap(Int64.init), let response = self.users.meResponse(id: id, openID: wxUser.openID, render: render) {
+        // The cached answer comes from a synchronous function: this async frame stays small.
+        if let response = try self.cachedMeResponse(request) {
             return response
         }
-        return render(try await self.currentUser(request))
+        return try await self.uncachedMeResponse(request)
+    }
+
+    // Never inlined: inline, its values (the user, the body, the response) would be part of the
+    // frame of every `/user/me`, hit or miss.
+    @inline(never)
+    private func uncachedMeResponse(_ request: Request) async throws -> Response {
+        Self.renderMe(try await self.currentUser(request))
+    }
+
+    @inline(never)
+    private func cachedMeResponse(_ request: Request) throws -> Response? {
+        let wxUser = try request.wxUser
+        guard let id = wxUser.userID.flatMap(Int64.init) else { return nil }
+        return self.users.meResponse(id: id, openID: wxUser.openID, render: Self.renderMe)
+    }
+
+    private static func renderMe(_ user: StoredUser) -> Response {
+        MeResponseBody(userinfo: UserInfoBody(user)).makeResponse()
     }
 
     private func updateProfile(_ request: Request) async throws -> MeResponseBody {

@@ -64,10 +64,12 @@ public struct Request: Sendable {
     /// An identifier for this request, for logs and the `X-Request-Id` header.
     public var id: String
     /// The parameters captured by the route (`:name`, `*` and `**` segments).
-    public internal(set) var parameters: RouteParameters
+    public var parameters: RouteParameters { self.match?.parameters ?? RouteParameters() }
     /// The template of the route that matched, e.g. `/users/:id`, or `nil` before routing and
     /// when no route matched. Use it, not the path, as a label for metrics.
-    public internal(set) var route: String?
+    public var route: String? { self.match?.template }
+    /// Set by the router.
+    var match: RouteMatch?
     /// Typed values that middleware attach for the handlers below it.
     public var storage: RequestStorage
 
@@ -98,8 +100,7 @@ public struct Request: Sendable {
             var generator = RequestIDGenerator()
             self.id = generator.next()
         }
-        self.parameters = RouteParameters()
-        self.route = nil
+        self.match = nil
         self.storage = RequestStorage()
     }
 }

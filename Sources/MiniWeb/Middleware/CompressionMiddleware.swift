@@ -23,21 +23,28 @@ public struct CompressionMiddleware: Middleware {
     /// Compresses the response when the client and the content allow it.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         var response = try await next(request)
+        try self.compress(&response, for: request)
+        return response
+    }
+
+    // Synchronous and never inlined: the negotiation's temporaries stay out of the async frame
+    // that `handle` keeps per request.
+    @inline(never)
+    private func compress(_ response: inout Response, for request: Request) throws {
         // The size first, the cheapest test: a response below the threshold is never compressed,
         // so it does not vary by Accept-Encoding (most API answers end here).
         guard response.body.readableBytes >= self.minimumSize, let contentType = response.headers["content-type"],
             MediaType.isCompressible(contentType), !response.headers.contains("content-encoding"), !response.status.forbidsBody
         else {
-            return response
+            return
         }
         response.headers.add(name: "vary", value: "Accept-Encoding")
         guard Self.acceptsGzip(request.headers) else {
-            return response
+            return
         }
         var body = response.body
         response.body = try body.compress(with: .gzip())
         response.headers["content-encoding"] = "gzip"
-        return response
     }
 
     /// Whether `Accept-Encoding` allows gzip (RFC 9110 §12.5.3).

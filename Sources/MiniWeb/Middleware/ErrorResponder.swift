@@ -9,6 +9,9 @@ struct ErrorResponder: Sendable {
     let renderer: ErrorRenderer
     let logger: Logger
 
+    // Never inlined: it is the catch block of every step of every middleware chain, and inline it
+    // would grow each step's async frame (see `RouterResponder.respond(to:)`).
+    @inline(never)
     func response(for error: any Error, to request: Request) -> Response {
         if let convertible = error as? any HTTPErrorConvertible {
             return self.renderer.render(convertible.httpError)

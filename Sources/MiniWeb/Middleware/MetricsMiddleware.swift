@@ -42,13 +42,19 @@ public struct MetricsMiddleware: Middleware {
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request)
-        let elapsed = ContinuousClock.now - start
+        self.record(request.method, response, elapsed: ContinuousClock.now - start)
+        return response
+    }
+
+    // Synchronous and never inlined: the label lookup's temporaries stay out of the async frame
+    // that `handle` keeps per request.
+    @inline(never)
+    private func record(_ method: HTTPMethod, _ response: Response, elapsed: Duration) {
         // Methods are bounded by the HTTP parser, which refuses unknown ones.
-        let handles = self.handles(for: Key(route: response.route ?? "unmatched", method: request.method, status: response.status.code))
+        let handles = self.handles(for: Key(route: response.route ?? "unmatched", method: method, status: response.status.code))
         handles.requests.increment()
         let (seconds, attoseconds) = elapsed.components
         handles.duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        return response
     }
 
     private func handles(for key: Key) -> Handles {

@@ -7,8 +7,18 @@ enum MiddlewareChain {
     ///   - middleware: Outermost first.
     ///   - endpoint: What the innermost middleware calls.
     ///   - errors: Renders thrown errors.
+    ///   - route: The route's template, which the outermost step writes into every response
+    ///     (``Response/route``), rendered errors included; `nil` leaves responses as they are.
     /// - Returns: The composed responder; it does not throw.
-    static func compose(_ middleware: [any Middleware], around endpoint: @escaping Responder, errors: ErrorResponder) -> Responder {
+    static func compose(
+        _ middleware: [any Middleware],
+        around endpoint: @escaping Responder,
+        errors: ErrorResponder,
+        labelling route: String? = nil
+    ) -> Responder {
+        // Each step is an async frame per request, so the steps are kept small: the catch block
+        // is a call that is never inlined (`ErrorResponder.response(for:to:)`), and the route is
+        // written by a step of its own, whose frame holds no `Response` variable.
         var next: Responder = { request in
             do {
                 return try await endpoint(request)
@@ -26,6 +36,14 @@ enum MiddlewareChain {
                 }
             }
         }
-        return next
+        guard let route else { return next }
+        let chain = next
+        return { request in Self.labelled(try await chain(request), route: route) }
+    }
+
+    @inline(never)
+    private static func labelled(_ response: consuming Response, route: String) -> Response {
+        response.route = route
+        return response
     }
 }

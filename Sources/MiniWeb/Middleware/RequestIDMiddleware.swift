@@ -17,13 +17,20 @@ public struct RequestIDMiddleware: Middleware {
 
     /// Adopts a valid incoming identifier and echoes the identifier in the response.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
-        var request = request
-        if let incoming = request.headers[self.headerName], Self.isAcceptable(incoming) {
-            request.id = incoming
-        }
+        let request = self.adoptingIncomingID(request)
         var response = try await next(request)
         response.headers[self.headerName] = request.id
         return response
+    }
+
+    // Synchronous and never inlined: the header lookup's temporaries stay out of the async frame
+    // that `handle` keeps per request.
+    @inline(never)
+    private func adoptingIncomingID(_ request: Request) -> Request {
+        guard let incoming = request.headers[self.headerName], Self.isAcceptable(incoming) else { return request }
+        var request = request
+        request.id = incoming
+        return request
     }
 
     static func isAcceptable(_ id: String) -> Bool {

@@ -22,10 +22,17 @@ public struct RequestLoggingMiddleware: Middleware {
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request)
-        let elapsed = ContinuousClock.now - start
+        self.log(request, response, elapsed: ContinuousClock.now - start)
+        return response
+    }
+
+    // Synchronous and never inlined, so that the message and its metadata are not part of the
+    // async frame that `handle` keeps per request.
+    @inline(never)
+    private func log(_ request: Request, _ response: Response, elapsed: Duration) {
         let status = response.status.code
         let level: Logger.Level = status >= 500 ? .error : self.level
-        guard self.logger.logLevel <= level else { return response }
+        guard self.logger.logLevel <= level else { return }
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         self.logger.log(
             level: level,
@@ -38,7 +45,6 @@ public struct RequestLoggingMiddleware: Middleware {
                 "duration_ms": .string(String(format: milliseconds)),
             ]
         )
-        return response
     }
 }
 

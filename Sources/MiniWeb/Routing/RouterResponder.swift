@@ -10,13 +10,12 @@ struct RouterResponder: Sendable {
         var trie = RouteTrieBuilder()
         for registration in router.registrations {
             let middleware = registration.groups.flatMap(\.items) + registration.middleware
-            let responder = MiddlewareChain.compose(middleware, around: registration.responder, errors: errors)
             trie.insert(path: registration.path, method: registration.method) { pattern in
                 RouteEndpoint(
                     method: registration.method,
                     template: pattern.template,
                     parameterNames: pattern.parameterNames,
-                    responder: responder
+                    responder: MiddlewareChain.compose(middleware, around: registration.responder, errors: errors, labelling: pattern.template)
                 )
             }
         }
@@ -27,6 +26,18 @@ struct RouterResponder: Sendable {
     /// Routes and answers a request.
     /// - Throws: ``HTTPError`` 400, 404 or 405 when no route answers it.
     func respond(to request: Request) async throws -> Response {
+        // The lookup is a synchronous function of its own: an async function's frame, allocated
+        // per call from the connection task's allocator, holds every value the function keeps,
+        // and this one is in every request's path (measured: 1,120 bytes with the lookup
+        // inline, against 12.5 kB for a whole `/user/me`). The endpoint's responder writes the
+        // route into the response.
+        let (routed, responder) = try self.route(request)
+        return try await responder(routed)
+    }
+
+    /// The endpoint's responder, and the request with the route's template and parameters.
+    @inline(never)
+    private func route(_ request: Request) throws -> (Request, Responder) {
         guard request.hasValidTarget else {
             throw HTTPError(.badRequest, code: "invalid_request_target", message: "The request target is not a valid percent-encoded UTF-8 path.")
         }
@@ -35,17 +46,10 @@ struct RouterResponder: Sendable {
             throw self.noRouteError(for: request)
         }
         var request = request
-        request.route = endpoint.template
-        request.parameters.names = endpoint.parameterNames
-        request.parameters.values = captures.values
-        request.parameters.wildcards = captures.wildcards
-        request.parameters.catchAll = captures.catchAll
-        var response = try await endpoint.responder(request)
-        response.route = endpoint.template
-        return response
+        request.match = endpoint.match(captures)
+        return (request, endpoint.responder)
     }
 
-    /// Depth-first search in precedence order for the first route matching the path and method.
     private func find(
         _ method: HTTPMethod,
         _ components: [String],

@@ -40,10 +40,31 @@ public struct WxAuthMiddleware: Middleware {
 
     /// Verifies the bearer token and attaches the user.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
+        // The work is in synchronous helpers and a separate async function for the rare full
+        // verification: an async function's frame holds every value it keeps, it is allocated per
+        // request from the connection task's allocator, and with the checks inline this frame
+        // was 1,856 bytes (plus 880 for `verify`) of a `/user/me` that allocated 12.5 kB in all.
+        if let authenticated = try self.authenticateFromCache(request) {
+            return try await next(authenticated)
+        }
+        return try await self.handleVerifying(request, next: next)
+    }
+
+    /// The rare path: a token this process has not verified yet. Never inlined, so that its
+    /// values stay out of `handle`'s frame.
+    @inline(never)
+    private func handleVerifying(_ request: Request, next: Responder) async throws -> Response {
+        try await next(try await self.authenticate(request))
+    }
+
+    /// The request with its user when its token is in the signer's cache of verified tokens (or
+    /// when it is anonymous and that is allowed); `nil` when it needs a full verification.
+    @inline(never)
+    private func authenticateFromCache(_ request: Request) throws -> Request? {
         guard let authorization = request.headers["authorization"] else {
             if self.allowAnonymous {
                 self.outcomes.increment("anonymous")
-                return try await next(request)
+                return request
             }
             self.outcomes.increment("auth_required")
             throw HTTPError(
@@ -53,17 +74,39 @@ public struct WxAuthMiddleware: Middleware {
                 headers: ["www-authenticate": #"Bearer realm="miniweb""#]
             )
         }
-        guard let token = Self.bearerToken(authorization) else {
-            self.outcomes.increment("auth_invalid")
-            throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
-        }
-        let claims: LoginTokenClaims
+        let cached: LoginTokenClaims?
         do {
-            claims = try await self.signer.verify(token)
+            cached = try self.signer.cachedClaims(of: try self.token(from: authorization))
         } catch {
             self.outcomes.increment(error.code)
             throw error
         }
+        guard let cached else { return nil }
+        return try self.attach(cached, to: request)
+    }
+
+    /// A full verification, for a token that `authenticateFromCache` found present and not cached.
+    private func authenticate(_ request: Request) async throws -> Request {
+        let claims: LoginTokenClaims
+        do {
+            claims = try await self.signer.verify(try self.token(from: request.headers["authorization"] ?? ""))
+        } catch {
+            self.outcomes.increment(error.code)
+            throw error
+        }
+        return try self.attach(claims, to: request)
+    }
+
+    private func token(from authorization: String) throws(HTTPError) -> String {
+        guard let token = Self.bearerToken(authorization) else {
+            throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
+        }
+        return token
+    }
+
+    /// Refuses a revoked session, or returns the request with its user.
+    @inline(never)
+    private func attach(_ claims: LoginTokenClaims, to request: Request) throws(HTTPError) -> Request {
         if let revocations, revocations.isRevoked(claims.sid) {
             self.outcomes.increment("revoked")
             throw LoginTokenSigner.invalid("The login session has ended (logged out): log in again.")
@@ -80,10 +123,9 @@ public struct WxAuthMiddleware: Middleware {
                 tokenExpiresAt: claims.expiresAt
             )
         )
-        return try await next(request)
+        return request
     }
 
-    /// The token of `Bearer <token>` (scheme case-insensitive), without allocating for the check.
     static func bearerToken(_ authorization: String) -> String? {
         let utf8 = authorization.utf8
         guard utf8.count > 7 else { return nil }
