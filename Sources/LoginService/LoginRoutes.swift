@@ -73,26 +73,36 @@ final class LoginRoutes: Sendable {
         user.post("/phone") { request in try await self.phone(request) }
     }
 
-    private func login(_ request: Request, logins: CounterFamily) async throws -> LoginResponseBody {
+    private func login(_ request: Request, logins: CounterFamily) async throws -> Response {
+        // The work around the two awaits is in never-inlined synchronous helpers, so that this
+        // async frame (one per login) holds little more than the stored user.
+        let stored = try await self.store.upsertUser(try self.userLogin(request))
+        self.users.store(stored)
+        let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
+        return self.loginResponse(request, stored, token, logins: logins)
+    }
+
+    @inline(never)
+    private func userLogin(_ request: Request) throws -> UserLogin {
         let wxUser = try request.wxUser
         guard let sessionKey = wxUser.sessionKey else {
             throw HTTPError(.internalServerError, code: "internal_error", message: "Internal Server Error")
         }
-        let stored = try await self.store.upsertUser(
-            UserLogin(
-                appID: self.appID,
-                openID: wxUser.openID,
-                unionID: wxUser.unionID,
-                profile: wxUser.userInfo,
-                encryptedSessionKey: try self.vault.seal(sessionKey)
-            )
+        return UserLogin(
+            appID: self.appID,
+            openID: wxUser.openID,
+            unionID: wxUser.unionID,
+            profile: wxUser.userInfo,
+            encryptedSessionKey: try self.vault.seal(sessionKey)
         )
-        self.users.store(stored)
-        let token = try await self.signer.issue(userID: String(stored.id), openID: stored.openID, unionID: stored.unionID)
+    }
+
+    @inline(never)
+    private func loginResponse(_ request: Request, _ stored: StoredUser, _ token: IssuedLoginToken, logins: CounterFamily) -> Response {
         let outcome = stored.loginCount == 1 ? "new_user" : "returning_user"
         logins.increment(outcome)
         self.logger.info("Login", metadata: ["request_id": .string(request.id), "user_id": "\(stored.id)", "outcome": .string(outcome)])
-        return LoginResponseBody(token: token.token, expiresIn: token.expiresIn, userinfo: UserInfoBody(stored))
+        return LoginResponseBody(token: token.token, expiresIn: token.expiresIn, userinfo: UserInfoBody(stored)).makeResponse()
     }
 
     /// The token's user: from the cache when fresh, otherwise from the database.

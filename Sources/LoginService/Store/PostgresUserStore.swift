@@ -58,6 +58,10 @@ public final class PostgresUserStore: UserStore {
         }
     }
 
+    /// The two forms of the login's upsert, built once.
+    private static let upsertWithProfile = StoreSchema.upsertUser(withProfile: true) { "$\($0)" }
+    private static let upsertWithoutProfile = StoreSchema.upsertUser(withProfile: false) { "$\($0)" }
+
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
         let profile = login.profile
         var binds = PostgresBindings(capacity: 12)
@@ -73,7 +77,7 @@ public final class PostgresUserStore: UserStore {
         binds.append(profile?.country)
         binds.append(profile?.language)
         binds.append(Date().timeIntervalSince1970)
-        let query = PostgresQuery(unsafeSQL: StoreSchema.upsertUser(withProfile: profile != nil) { "$\($0)" }, binds: binds)
+        let query = PostgresQuery(unsafeSQL: profile != nil ? Self.upsertWithProfile : Self.upsertWithoutProfile, binds: binds)
         guard let user = try await self.users(query, operation: "upsertUser").first else {
             throw StoreError("upsertUser", PostgresStoreFailure.noRowReturned)
         }

@@ -69,7 +69,23 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
+    /// The two forms of the login's upsert, built once (the statement cache is keyed by the SQL).
+    private static let upsertWithProfile = StoreSchema.upsertUser(withProfile: true) { "?\($0)" }
+    private static let upsertWithoutProfile = StoreSchema.upsertUser(withProfile: false) { "?\($0)" }
+
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
+        let (sql, arguments) = Self.upsertStatement(for: login)
+        return try await self.write("upsertUser") { db in
+            guard let row = try Self.returnedRow(db, sql, arguments) else {
+                throw SQLiteStoreFailure.noRowReturned
+            }
+            return Self.user(from: row)
+        }
+    }
+
+    // Synchronous and never inlined: the arguments stay out of `upsertUser`'s async frame.
+    @inline(never)
+    private static func upsertStatement(for login: UserLogin) -> (String, StatementArguments) {
         let profile = login.profile
         let arguments: StatementArguments = [
             login.appID, login.openID, login.unionID, login.encryptedSessionKey,
@@ -77,13 +93,7 @@ public final class SQLiteUserStore: UserStore {
             profile?.city, profile?.province, profile?.country, profile?.language,
             Date().timeIntervalSince1970,
         ]
-        let sql = StoreSchema.upsertUser(withProfile: profile != nil) { "?\($0)" }
-        return try await self.write("upsertUser") { db in
-            guard let row = try Self.returnedRow(db, sql, arguments) else {
-                throw SQLiteStoreFailure.noRowReturned
-            }
-            return Self.user(from: row)
-        }
+        return (profile != nil ? Self.upsertWithProfile : Self.upsertWithoutProfile, arguments)
     }
 
     public func user(id: Int64) async throws -> StoredUser? {

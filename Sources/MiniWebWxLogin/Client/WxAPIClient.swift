@@ -100,10 +100,16 @@ public final class WxAPIClient: Service, Sendable {
     public func code2Session(code: String, appID: String? = nil) async throws(WxError) -> WxSession {
         guard !code.isEmpty else { throw WxError(.codeMissing) }
         let app = try self.credentials(for: appID)
-        struct Body: Decodable {
+        struct Body: Decodable, WxJSONDecodable {
             let openid: String?
             let session_key: String?
             let unionid: String?
+
+            init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+                self.openid = try object.optionalString("openid")
+                self.session_key = try object.optionalString("session_key")
+                self.unionid = try object.optionalString("unionid")
+            }
         }
         let body: Body = try await self.call(
             .GET,
@@ -111,10 +117,15 @@ public final class WxAPIClient: Service, Sendable {
             query: [("appid", app.appID), ("secret", app.secret), ("js_code", code), ("grant_type", "authorization_code")],
             retry: .connectionFailuresOnly
         )
-        guard let openID = body.openid, !openID.isEmpty, let sessionKey = body.session_key, !sessionKey.isEmpty else {
+        return try Self.session(openID: body.openid, sessionKey: body.session_key, unionID: body.unionid)
+    }
+
+    @inline(never)
+    private static func session(openID: String?, sessionKey: String?, unionID: String?) throws(WxError) -> WxSession {
+        guard let openID, !openID.isEmpty, let sessionKey, !sessionKey.isEmpty else {
             throw WxError(.upstreamError, endpoint: "sns/jscode2session", detail: "the answer has no openid or session_key")
         }
-        return WxSession(openID: openID, sessionKey: sessionKey, unionID: body.unionid.flatMap { $0.isEmpty ? nil : $0 })
+        return WxSession(openID: openID, sessionKey: sessionKey, unionID: unionID.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// Asks WeChat whether a session key is still the user's current one (`wxa/checksession`).
@@ -262,18 +273,19 @@ public final class WxAPIClient: Service, Sendable {
         json: Data? = nil,
         retry: RetryPolicy
     ) async throws(WxError) -> Body {
-        guard await self.limiter.acquire(timeout: self.configuration.queueTimeout) else {
-            self.calls.increment(endpoint, "busy")
-            throw WxError(.upstreamBusy, endpoint: endpoint, detail: "\(self.configuration.maxConcurrentCalls) calls already in flight")
+        if !self.limiter.tryAcquire() {
+            guard await self.limiter.acquire(timeout: self.configuration.queueTimeout) else {
+                throw self.busy(endpoint)
+            }
         }
-        let result: Result<Body, WxError>
-        do {
-            result = .success(try await self.callWithRetries(method, endpoint, query: query, json: json, retry: retry))
-        } catch {
-            result = .failure(error)
-        }
-        await self.limiter.release()
-        return try result.get()
+        defer { self.limiter.release() }
+        return try await self.callWithRetries(method, endpoint, query: query, json: json, retry: retry)
+    }
+
+    @inline(never)
+    private func busy(_ endpoint: String) -> WxError {
+        self.calls.increment(endpoint, "busy")
+        return WxError(.upstreamBusy, endpoint: endpoint, detail: "\(self.configuration.maxConcurrentCalls) calls already in flight")
     }
 
     private func callWithRetries<Body: Decodable>(
@@ -290,30 +302,51 @@ public final class WxAPIClient: Service, Sendable {
             let start = ContinuousClock.now
             do {
                 let body: Body = try await self.callOnce(method, endpoint, query: query, json: json, deadline: deadline)
-                self.callDurations.record(ContinuousClock.now - start, endpoint)
-                self.calls.increment(endpoint, "0")
+                self.recordSuccess(of: endpoint, startedAt: start)
                 return body
             } catch {
-                self.callDurations.record(ContinuousClock.now - start, endpoint)
-                self.calls.increment(endpoint, error.metricLabel)
-                let delay = self.configuration.retryBaseDelay * (1 << (attempt - 1))
-                let jittered = delay + delay * Double.random(in: 0..<0.5)
-                guard attempt < self.configuration.maxAttempts, Self.mayRetry(error, policy: retry),
-                    ContinuousClock.now + jittered + .milliseconds(50) < deadline
-                else {
-                    if error.kind == .misconfigured {
-                        self.logger.error("WeChat rejected the app's credentials", metadata: ["endpoint": .string(endpoint), "error": .string(error.failure.description)])
-                    }
-                    throw error.failure
-                }
-                self.logger.debug(
-                    "Retrying a WeChat call",
-                    metadata: ["endpoint": .string(endpoint), "attempt": "\(attempt + 1)", "error": .string(error.failure.description)]
-                )
-                try? await Task.sleep(for: jittered)
+                let delay = try self.retryDelay(after: error, of: endpoint, startedAt: start, attempt: attempt, policy: retry, deadline: deadline)
+                try? await Task.sleep(for: delay)
                 attempt += 1
             }
         }
+    }
+
+    /// Records a failed attempt, and returns how long to wait before the next one or throws the
+    /// failure when there is none. Synchronous and never inlined, like the other helpers of the
+    /// call path: an async function's frame holds every value it keeps, and is allocated per call.
+    @inline(never)
+    private func retryDelay(
+        after error: CallFailure,
+        of endpoint: String,
+        startedAt start: ContinuousClock.Instant,
+        attempt: Int,
+        policy retry: RetryPolicy,
+        deadline: ContinuousClock.Instant
+    ) throws(WxError) -> Duration {
+        self.callDurations.record(ContinuousClock.now - start, endpoint)
+        self.calls.increment(endpoint, error.metricLabel)
+        let delay = self.configuration.retryBaseDelay * (1 << (attempt - 1))
+        let jittered = delay + delay * Double.random(in: 0..<0.5)
+        guard attempt < self.configuration.maxAttempts, Self.mayRetry(error, policy: retry),
+            ContinuousClock.now + jittered + .milliseconds(50) < deadline
+        else {
+            if error.kind == .misconfigured {
+                self.logger.error("WeChat rejected the app's credentials", metadata: ["endpoint": .string(endpoint), "error": .string(error.failure.description)])
+            }
+            throw error.failure
+        }
+        self.logger.debug(
+            "Retrying a WeChat call",
+            metadata: ["endpoint": .string(endpoint), "attempt": "\(attempt + 1)", "error": .string(error.failure.description)]
+        )
+        return jittered
+    }
+
+    @inline(never)
+    private func recordSuccess(of endpoint: String, startedAt start: ContinuousClock.Instant) {
+        self.callDurations.record(ContinuousClock.now - start, endpoint)
+        self.calls.increment(endpoint, "0")
     }
 
     private static func mayRetry(_ error: CallFailure, policy: RetryPolicy) -> Bool {
@@ -348,14 +381,20 @@ public final class WxAPIClient: Service, Sendable {
         json: Data?,
         deadline: ContinuousClock.Instant
     ) async throws(CallFailure) -> Body {
-        var headers = HTTPHeaders([("accept", "application/json")])
-        var body: HTTPClient.Body?
-        if let json {
-            headers.add(name: "content-type", value: "application/json")
-            body = .byteBuffer(ByteBuffer(data: json))
-        }
         let start = ContinuousClock.now
-        let bytes: ByteBuffer
+        let bytes = try await self.exchange(method, endpoint, query: query, json: json, deadline: deadline)
+        self.logCall(endpoint, method, startedAt: start)
+        return try Self.decode(Body.self, from: bytes, endpoint: endpoint)
+    }
+
+    /// One HTTP exchange with WeChat: the body of a 2xx answer.
+    private func exchange(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data?,
+        deadline: ContinuousClock.Instant
+    ) async throws(CallFailure) -> ByteBuffer {
         do {
             // The whole exchange, body included, must end by the deadline: a body trickling in a
             // byte at a time would otherwise hold the call (and the login) as long as WeChat kept
@@ -363,41 +402,77 @@ public final class WxAPIClient: Service, Sendable {
             // and racing it against a sleeping child task cost 15% of a login's CPU (two child
             // tasks, a timer and their thread hops per call). Its delegate API keeps the deadline
             // until the body is complete, and its accumulator bounds the body's size.
-            let request = try HTTPClient.Request(url: self.url(endpoint, query: query), method: method, headers: headers, body: body)
-            let task = self.httpClient.execute(
-                request: request,
-                delegate: ResponseAccumulator(request: request, maxBodySize: self.configuration.maxResponseSize),
-                deadline: .now() + TimeAmount(deadline - ContinuousClock.now)
-            )
+            let task = try self.start(method, endpoint, query: query, json: json, deadline: deadline)
             let response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
                 task.cancel()
             }
-            guard (200..<300).contains(response.status.code) else {
-                throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
-            }
-            bytes = response.body ?? ByteBuffer()
+            return try Self.body(of: response, endpoint: endpoint)
         } catch let failure as CallFailure {
             throw failure
         } catch {
             throw Self.transportFailure(error, endpoint: endpoint)
         }
+    }
+
+    @inline(never)
+    private func start(
+        _ method: NIOHTTP1.HTTPMethod,
+        _ endpoint: String,
+        query: [(String, String)],
+        json: Data?,
+        deadline: ContinuousClock.Instant
+    ) throws -> HTTPClient.Task<HTTPClient.Response> {
+        var headers = HTTPHeaders([("accept", "application/json")])
+        var body: HTTPClient.Body?
+        if let json {
+            headers.add(name: "content-type", value: "application/json")
+            body = .byteBuffer(ByteBuffer(data: json))
+        }
+        let request = try HTTPClient.Request(url: self.url(endpoint, query: query), method: method, headers: headers, body: body)
+        return self.httpClient.execute(
+            request: request,
+            delegate: ResponseAccumulator(request: request, maxBodySize: self.configuration.maxResponseSize),
+            deadline: .now() + TimeAmount(deadline - ContinuousClock.now)
+        )
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    @inline(never)
+    private static func body(of response: HTTPClient.Response, endpoint: String) throws(CallFailure) -> ByteBuffer {
+        guard (200..<300).contains(response.status.code) else {
+            throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "HTTP \(response.status.code)"), transport: true)
+        }
+        return response.body ?? ByteBuffer()
+    }
+
+    @inline(never)
+    private func logCall(_ endpoint: String, _ method: NIOHTTP1.HTTPMethod, startedAt start: ContinuousClock.Instant) {
         self.logger.debug(
             "WeChat call",
-            metadata: ["endpoint": .string(endpoint), "method": .string(method.rawValue), "ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)"]
+            metadata: ["endpoint": .string(endpoint), "method": .string(method.rawValue), "ms": "\(Self.milliseconds(ContinuousClock.now - start))"]
         )
-        return try Self.decode(Body.self, from: bytes, endpoint: endpoint)
     }
 
     /// Parses WeChat's JSON in one pass: the `errcode` and `errmsg`, and the body unless the
     /// `errcode` is an error.
+    @inline(never)
     static func decode<Body: Decodable>(_ type: Body.Type, from bytes: ByteBuffer, endpoint: String) throws(CallFailure) -> Body {
         let answer: WxAnswer<Body>
         do {
-            answer = try JSONDecoder().decode(WxAnswer<Body>.self, from: bytes)
+            if let fast = Body.self as? any WxJSONDecodable.Type {
+                // The login's `jscode2session` answer: `JSONDecoder` took 2% of a login's CPU.
+                answer = try WxAnswer(wxJSON: bytes, fast)
+            } else {
+                answer = try JSONDecoder().decode(WxAnswer<Body>.self, from: bytes)
+            }
         } catch {
-            let detail = (error as? DecodingError).map { _ in "the answer is not the expected JSON" } ?? "the answer is not JSON"
+            let detail = (error is DecodingError || error is WxJSONError) ? "the answer is not the expected JSON" : "the answer is not JSON"
             throw CallFailure(failure: WxError(.upstreamError, endpoint: endpoint, detail: "\(detail) (\(bytes.readableBytes) bytes)"), transport: true)
         }
         if let errcode = answer.errcode, errcode != 0 {
@@ -410,6 +485,7 @@ public final class WxAPIClient: Service, Sendable {
     }
 
     /// Classifies an AsyncHTTPClient or NIO error without echoing the URL (it holds secrets).
+    @inline(never)
     static func transportFailure(_ error: any Error, endpoint: String) -> CallFailure {
         if let clientError = error as? HTTPClientError {
             switch clientError {
@@ -478,6 +554,20 @@ struct WxAnswer<Body: Decodable>: Decodable {
     let errcode: Int?
     let errmsg: String?
     let body: Body?
+
+    /// The same reading through ``WxJSON``, for bodies that have that fast path: a JSON object
+    /// is required, and an `errcode` or `errmsg` of another type is ignored, as above.
+    init(wxJSON bytes: ByteBuffer, _ fast: any WxJSONDecodable.Type) throws(WxJSONError) {
+        let parsed = bytes.withUnsafeReadableBytes { WxJSON.parse($0) }
+        guard case .object(let object) = try parsed.get() else { throw WxJSONError() }
+        self.errcode = try? object.optionalInt("errcode")
+        self.errmsg = try? object.optionalString("errmsg")
+        if let errcode = self.errcode, errcode != 0 {
+            self.body = nil
+        } else {
+            self.body = (try? fast.init(wxJSON: object)) as? Body
+        }
+    }
 
     private enum CodingKeys: String, CodingKey {
         case errcode, errmsg

@@ -17,18 +17,20 @@ enum WxJSON: Equatable, Sendable {
 
     /// Parses a complete JSON text (surrounding whitespace allowed, nothing else).
     static func parse(_ data: Data) throws(WxJSONError) -> WxJSON {
-        let result = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Result<WxJSON, WxJSONError> in
-            var parser = WxJSONParser(bytes: bytes)
-            do throws(WxJSONError) {
-                let value = try parser.parseValue(depth: 0)
-                parser.skipWhitespace()
-                guard parser.index == bytes.count else { return .failure(WxJSONError()) }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in Self.parse(bytes) }.get()
+    }
+
+    /// Parses a complete JSON text from bytes.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Result<WxJSON, WxJSONError> {
+        var parser = WxJSONParser(bytes: bytes)
+        do throws(WxJSONError) {
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { return .failure(WxJSONError()) }
+            return .success(value)
+        } catch {
+            return .failure(error)
         }
-        return try result.get()
     }
 }
 

@@ -59,29 +59,55 @@ public struct WxLoginMiddleware: Middleware {
 
     /// Authenticates the login payload and attaches the user.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
+        // The work around the two awaits is in never-inlined synchronous helpers: an async
+        // function's frame is allocated per call and holds every value the function keeps, and
+        // with the checks inline this middleware's frames were 3.9 kB of a login's 25 kB.
         let authenticated: Request
         do {
             authenticated = try await self.authenticate(request)
         } catch {
-            let outcome = (error as? any HTTPErrorConvertible)?.httpError.code ?? "internal_error"
-            self.outcomes.increment(outcome)
-            self.logger.debug("Login refused", metadata: ["request_id": .string(request.id), "error": .string(outcome)])
+            self.recordRefusal(error, of: request)
             throw error
         }
         let response = try await next(authenticated)
-        if response.status.code >= 400 {
-            self.outcomes.increment("http_\(response.status.code)")
-        }
+        self.recordOutcome(of: response)
         return response
     }
 
+    @inline(never)
+    private func recordRefusal(_ error: any Error, of request: Request) {
+        let outcome = (error as? any HTTPErrorConvertible)?.httpError.code ?? "internal_error"
+        self.outcomes.increment(outcome)
+        self.logger.debug("Login refused", metadata: ["request_id": .string(request.id), "error": .string(outcome)])
+    }
+
+    @inline(never)
+    private func recordOutcome(of response: Response) {
+        if response.status.code >= 400 {
+            self.outcomes.increment("http_\(response.status.code)")
+        }
+    }
+
     private func authenticate(_ request: Request) async throws -> Request {
+        let payload = try self.payload(of: request)
+        let session = try await self.client.code2Session(code: payload.code, appID: self.appID)
+        return try self.attach(session, payload, to: request)
+    }
+
+    /// The login payload, once per code.
+    @inline(never)
+    private func payload(of request: Request) throws -> WxLoginPayload {
         let payload = try WxLoginPayload(from: request)
         guard self.replayGuard.markSeen(payload.code) else {
             throw WxError(.codeUsed, detail: "the code was already sent to WeChat by this server")
         }
-        let session = try await self.client.code2Session(code: payload.code, appID: self.appID)
+        return payload
+    }
 
+    /// Decrypts and checks what the payload carries with the session's key, and returns the
+    /// request with its user.
+    @inline(never)
+    private func attach(_ session: WxSession, _ payload: WxLoginPayload, to request: Request) throws -> Request {
         var userInfo: WxUserInfo?
         if let encryptedData = payload.encryptedData, let iv = payload.iv {
             let info = try self.crypto.decrypt(WxUserInfo.self, encryptedData: encryptedData, iv: iv, sessionKey: session.sessionKey)

@@ -74,7 +74,7 @@ public struct WxLoginPayload: Sendable, Equatable {
             }
             // The strict fast parser of open data (see WxJSON): a login is parsed on every
             // login request, and JSONDecoder's fixed cost is several microseconds.
-            guard case .object(let object)? = try? WxJSON.parse(Data(request.body.readableBytesView)) else {
+            guard case .success(.object(let object)) = request.body.withUnsafeReadableBytes({ WxJSON.parse($0) }) else {
                 throw HTTPError(.badRequest, code: "invalid_json", message: "The request body is not a valid JSON object.")
             }
             guard let fields = Self.fields(of: object) else {
