@@ -11,7 +11,8 @@ import MiniWebWxLogin
 /// running it. GRDB runs each access on its own dispatch queue, never on an event loop.
 /// `:memory:` is a private in-memory database behind a `DatabaseQueue`.
 ///
-/// Writes that return a row (`… RETURNING`) go through `returnedRow`, which runs them to the end.
+/// Writes that return a row (`… RETURNING`) go through `returnedRow` or `returnedUser`, which run
+/// them to the end.
 public final class SQLiteUserStore: UserStore {
     private let writer: any DatabaseWriter
     private let logger: Logger
@@ -76,10 +77,10 @@ public final class SQLiteUserStore: UserStore {
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
         let (sql, arguments) = Self.upsertStatement(for: login)
         return try await self.write("upsertUser") { db in
-            guard let row = try Self.returnedRow(db, sql, arguments) else {
+            guard let user = try Self.returnedUser(db, sql, arguments) else {
                 throw SQLiteStoreFailure.noRowReturned
             }
-            return Self.user(from: row)
+            return user
         }
     }
 
@@ -98,7 +99,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func user(id: Int64) async throws -> StoredUser? {
         try await self.read("user") { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreSchema.userColumns) FROM users WHERE id = ?1"), arguments: [id]).map(Self.user(from:))
+            try SQLiteUserColumns.fetchOne(db.cachedStatement(sql: "SELECT \(StoreSchema.userColumns) FROM users WHERE id = ?1"), arguments: [id])?.user
         }
     }
 
@@ -137,7 +138,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, phone.phoneNumber, phone.purePhoneNumber, phone.countryCode, Date().timeIntervalSince1970]
         return try await self.write("storePhone") { db in
-            try Self.returnedRow(db, sql, arguments).map(Self.user(from:))
+            try Self.returnedUser(db, sql, arguments)
         }
     }
 
@@ -148,7 +149,7 @@ public final class SQLiteUserStore: UserStore {
             """
         let arguments: StatementArguments = [userID, nickName, avatarURL, Date().timeIntervalSince1970]
         return try await self.write("updateProfile") { db in
-            try Self.returnedRow(db, sql, arguments).map(Self.user(from:))
+            try Self.returnedUser(db, sql, arguments)
         }
     }
 
@@ -202,26 +203,10 @@ public final class SQLiteUserStore: UserStore {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first
     }
 
-    /// A user from a row of ``StoreSchema/userColumns``, read by position (GRDB's lookup by name
-    /// lowercases and hashes each name: measurable on the login path).
-    private static func user(from row: Row) -> StoredUser {
-        StoredUser(
-            id: row[0] ?? 0,
-            appID: row[1] ?? "",
-            openID: row[2] ?? "",
-            unionID: row[3],
-            nickName: row[4],
-            avatarUrl: row[5],
-            gender: row[6],
-            city: row[7],
-            province: row[8],
-            country: row[9],
-            language: row[10],
-            phoneNumber: row[11],
-            purePhoneNumber: row[12],
-            countryCode: row[13],
-            loginCount: row[14] ?? 0
-        )
+    /// The user a one-row write returns (`… RETURNING` ``StoreSchema/userColumns``), with the
+    /// statement run to its end (see `returnedRow`).
+    private static func returnedUser(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> StoredUser? {
+        try SQLiteUserColumns.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).first?.user
     }
 }
 
