@@ -43,7 +43,7 @@ extension Response {
             if self.status.code != 304 { self.headers.remove(name: "content-length") }
             return
         }
-        self.headers.storage.replaceOrAdd(name: "content-length", value: String(self.body.readableBytes))
+        self.headers["content-length"] = String(self.body.readableBytes)
         if method == .head {
             self.body.clear()
         }

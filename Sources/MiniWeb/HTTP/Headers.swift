@@ -35,7 +35,13 @@ public struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Custo
         get { self.storage.first(name: name) }
         set {
             if let newValue {
-                self.storage.replaceOrAdd(name: name, value: newValue)
+                // NIO's replaceOrAdd removes (rebuilding the list) before it appends; most fields
+                // set on a response are new ones, for which a scan and an append suffice.
+                if self.storage.contains(name: name) {
+                    self.storage.replaceOrAdd(name: name, value: newValue)
+                } else {
+                    self.storage.add(name: name, value: newValue)
+                }
             } else {
                 self.storage.remove(name: name)
             }

@@ -179,13 +179,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch self.unwrapOutboundIn(data) {
         case .head(var head):
-            if self.closeWhenDone && self.responsesOwed == 1 && !head.headers.contains(name: "connection") {
-                head.headers.add(name: "connection", value: "close")
-            }
             // Most responses have no Connection header: skip splitting its values then.
-            self.currentResponseCloses =
-                head.headers.contains(name: "connection")
-                && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            let hasConnection = head.headers.contains(name: "connection")
+            if self.closeWhenDone && self.responsesOwed == 1 && !hasConnection {
+                head.headers.add(name: "connection", value: "close")
+                self.currentResponseCloses = true
+            } else {
+                self.currentResponseCloses =
+                    hasConnection && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            }
             context.write(self.wrapOutboundOut(.head(head)), promise: promise)
         case .body:
             context.write(data, promise: promise)

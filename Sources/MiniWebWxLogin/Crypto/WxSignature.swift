@@ -41,14 +41,23 @@ public enum WxSignature {
     /// Compares two strings in time that depends only on their lengths (for signatures, whose
     /// length is public).
     public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices {
-            difference |= left[index] ^ right[index]
+        Self.constantTimeEquals(lhs[...], rhs[...])
+    }
+
+    /// The same for substrings, without copying them (the token cache compares tokens in place).
+    static func constantTimeEquals(_ lhs: Substring, _ rhs: Substring) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                guard left.count == right.count else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<left.count {
+                    difference |= left[index] ^ right[index]
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 }
 

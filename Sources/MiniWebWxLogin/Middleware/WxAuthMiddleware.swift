@@ -89,7 +89,7 @@ public struct WxAuthMiddleware: Middleware {
     private func authenticate(_ request: Request) async throws -> Request {
         let claims: LoginTokenClaims
         do {
-            claims = try await self.signer.verify(try self.token(from: request.headers["authorization"] ?? ""))
+            claims = try await self.signer.verify(String(try self.token(from: request.headers["authorization"] ?? "")))
         } catch {
             self.outcomes.increment(error.code)
             throw error
@@ -97,7 +97,7 @@ public struct WxAuthMiddleware: Middleware {
         return try self.attach(claims, to: request)
     }
 
-    private func token(from authorization: String) throws(HTTPError) -> String {
+    private func token(from authorization: String) throws(HTTPError) -> Substring {
         guard let token = Self.bearerToken(authorization) else {
             throw LoginTokenSigner.invalid("The Authorization header must be 'Bearer <token>'.")
         }
@@ -126,7 +126,7 @@ public struct WxAuthMiddleware: Middleware {
         return request
     }
 
-    static func bearerToken(_ authorization: String) -> String? {
+    static func bearerToken(_ authorization: String) -> Substring? {
         let utf8 = authorization.utf8
         guard utf8.count > 7 else { return nil }
         var index = utf8.startIndex
@@ -137,6 +137,6 @@ public struct WxAuthMiddleware: Middleware {
         }
         while index < utf8.endIndex, utf8[index] == UInt8(ascii: " ") { index = utf8.index(after: index) }
         guard index < utf8.endIndex else { return nil }
-        return String(authorization[index...])
+        return authorization[index...]
     }
 }

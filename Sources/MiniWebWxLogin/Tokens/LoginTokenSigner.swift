@@ -28,7 +28,7 @@ public struct IssuedLoginToken: Sendable {
 /// still checked for expiry on each use, and revocation does not depend on this cache.
 public final class LoginTokenSigner: Sendable {
     private let keys: JWTKeyCollection
-    private let verified: NIOLockedValueBox<[String: LoginTokenClaims]>
+    private let verified: NIOLockedValueBox<[VerifiedTokenKey: LoginTokenClaims]>
     private let verifiedCacheSize: Int
     private let signingKeyID: String
     private let acceptedKeyIDs: Set<String>
@@ -106,7 +106,7 @@ public final class LoginTokenSigner: Sendable {
     /// - Returns: Its claims.
     /// - Throws: `HTTPError` 401 `auth_expired` or `auth_invalid`.
     public func verify(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
-        if let claims = try self.cachedClaims(of: token) {
+        if let claims = try self.cachedClaims(of: token[...]) {
             return claims
         }
         let claims = try await self.verifyFully(token)
@@ -119,7 +119,7 @@ public final class LoginTokenSigner: Sendable {
                     cache = cache.filter { $0.value.exp.value > now }
                     if cache.count >= self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
                 }
-                cache[token] = claims
+                cache[VerifiedTokenKey(token[...])] = claims
             }
         }
         return claims
@@ -131,8 +131,9 @@ public final class LoginTokenSigner: Sendable {
     /// - Returns: The claims, or `nil` when the token is not in the cache of verified tokens and
     ///   needs ``verify(_:)``.
     /// - Throws: `HTTPError` 401 `auth_expired` when the cached token has expired since.
-    public func cachedClaims(of token: String) throws(HTTPError) -> LoginTokenClaims? {
-        guard let claims = self.verified.withLockedValue({ $0[token] }) else { return nil }
+    public func cachedClaims(of token: Substring) throws(HTTPError) -> LoginTokenClaims? {
+        let key = VerifiedTokenKey(token)
+        guard let claims = self.verified.withLockedValue({ $0[key] }) else { return nil }
         guard claims.exp.value > Date() else { throw LoginTokenSigner.expired }
         return claims
     }
