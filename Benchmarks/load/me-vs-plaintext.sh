@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# GET /user/me against MiniWebHello's /plaintext, without the rest of run.sh: MiniWebHello
+# /plaintext, SampleApp /healthz (the app's four global middlewares and a JSON answer) and
+# SampleApp /user/me (plus the auth middleware and the cached user), measured in turn.
+#
+#   Benchmarks/load/me-vs-plaintext.sh ROUNDS SECONDS CONNECTIONS [SAMPLEAPP [MINIWEBHELLO]]
+#   Benchmarks/load/me-vs-plaintext.sh 5 3 256
+#
+# The binaries default to the release builds (`swift build -c release --product SampleApp` at
+# the top, `swift build -c release --product MiniWebHello` here). Servers on core 0, wrk and the
+# WeChat emulator on core 1; no login run before (run.sh runs /user/me after its login run).
+# It prints each route's median requests/s and every round.
+set -euo pipefail
+rounds=${1:?rounds}
+seconds=${2:?seconds}
+connections=${3:?connections}
+cd "$(dirname "$0")/.."
+sampleapp=$(realpath "${4:-../.build/release/SampleApp}")
+hello=$(realpath "${5:-.build/release/MiniWebHello}")
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+
+app_id=wxbenchmark0000001
+secret=benchmark-app-secret-0123456789
+emulator_port=18690
+sample_port=18691
+hello_port=18692
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+wait_for() { for _ in $(seq 600); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "$1 did not come up" >&2; exit 1; }
+
+taskset -c 1 "$sampleapp" emulator --port $emulator_port --app-id $app_id --app-secret $secret --benchmark-users 1000 >/dev/null 2>&1 &
+taskset -c 0 "$hello" --port $hello_port >/dev/null 2>&1 &
+wait_for "http://127.0.0.1:$emulator_port/emulator/calls"
+env WX_APP_ID=$app_id WX_APP_SECRET=$secret SESSION_SECRET=benchmark-session-secret-0123456789abcdef \
+    WX_API_BASE_URL="http://127.0.0.1:$emulator_port" DATABASE_URL="sqlite://$work/s.sqlite" LOG_LEVEL=warning \
+    taskset -c 0 "$sampleapp" serve --port $sample_port --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
+wait_for "http://127.0.0.1:$sample_port/healthz"
+wait_for "http://127.0.0.1:$hello_port/plaintext"
+device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
+token=$(curl -s -X POST "http://127.0.0.1:$sample_port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+
+names=(plaintext healthz me)
+urls=("http://127.0.0.1:$hello_port/plaintext" "http://127.0.0.1:$sample_port/healthz" "http://127.0.0.1:$sample_port/user/me")
+for url in "${urls[@]}"; do
+    taskset -c 1 wrk -t2 -c"$connections" -d1s -H "Authorization: Bearer $token" "$url" >/dev/null
+done
+declare -A rounds_of
+for _ in $(seq "$rounds"); do
+    for index in 0 1 2; do
+        rps=$(taskset -c 1 wrk -t2 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer $token" "${urls[$index]}" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+        rounds_of[$index]="${rounds_of[$index]:-} $rps"
+    done
+done
+for index in 0 1 2; do
+    median=$(printf '%s\n' ${rounds_of[$index]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    echo "${names[$index]} c=$connections  median $median req/s  rounds:${rounds_of[$index]}"
+done
