@@ -382,27 +382,20 @@ public final class WxAPIClient: Service, Sendable {
         deadline: ContinuousClock.Instant
     ) async throws(CallFailure) -> Body {
         let start = ContinuousClock.now
-        let bytes = try await self.exchange(method, endpoint, query: query, json: json, deadline: deadline)
+        let task: HTTPClient.Task<HTTPClient.Response>
+        do {
+            task = try self.start(method, endpoint, query: query, json: json, deadline: deadline)
+        } catch {
+            throw Self.transportFailure(error, endpoint: endpoint)
+        }
+        let bytes = try await Self.body(of: task, endpoint: endpoint)
         self.logCall(endpoint, method, startedAt: start)
         return try Self.decode(Body.self, from: bytes, endpoint: endpoint)
     }
 
-    /// One HTTP exchange with WeChat: the body of a 2xx answer.
-    private func exchange(
-        _ method: NIOHTTP1.HTTPMethod,
-        _ endpoint: String,
-        query: [(String, String)],
-        json: Data?,
-        deadline: ContinuousClock.Instant
-    ) async throws(CallFailure) -> ByteBuffer {
+    /// The body of the exchange's 2xx answer.
+    private static func body(of task: HTTPClient.Task<HTTPClient.Response>, endpoint: String) async throws(CallFailure) -> ByteBuffer {
         do {
-            // The whole exchange, body included, must end by the deadline: a body trickling in a
-            // byte at a time would otherwise hold the call (and the login) as long as WeChat kept
-            // sending. AsyncHTTPClient's async `execute` stops its deadline at the response head,
-            // and racing it against a sleeping child task cost 15% of a login's CPU (two child
-            // tasks, a timer and their thread hops per call). Its delegate API keeps the deadline
-            // until the body is complete, and its accumulator bounds the body's size.
-            let task = try self.start(method, endpoint, query: query, json: json, deadline: deadline)
             let response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
@@ -416,6 +409,12 @@ public final class WxAPIClient: Service, Sendable {
         }
     }
 
+    /// Starts one HTTP exchange with WeChat. The whole exchange, body included, must end by the
+    /// deadline: a body trickling in a byte at a time would otherwise hold the call (and the
+    /// login) as long as WeChat kept sending. AsyncHTTPClient's async `execute` stops its
+    /// deadline at the response head, and racing it against a sleeping child task cost 15% of a
+    /// login's CPU (two child tasks, a timer and their thread hops per call). Its delegate API
+    /// keeps the deadline until the body is complete, and its accumulator bounds the body's size.
     @inline(never)
     private func start(
         _ method: NIOHTTP1.HTTPMethod,
