@@ -11,10 +11,14 @@ import MiniWebWxLogin
 /// running it. GRDB runs each access on its own dispatch queue, never on an event loop.
 /// `:memory:` is a private in-memory database behind a `DatabaseQueue`.
 ///
+/// The one-statement writes (a login's upsert, a logout, a phone number, a profile) go through
+/// ``SQLiteGroupCommit``: those that arrive while the writer is busy commit in one transaction.
+///
 /// Writes that return a row (`… RETURNING`) go through `returnedRow` or `returnedUser`, which run
 /// them to the end.
 public final class SQLiteUserStore: UserStore {
     private let writer: any DatabaseWriter
+    private let groupCommit: SQLiteGroupCommit
     private let logger: Logger
 
     /// Opens (creating if needed) the database file.
@@ -37,6 +41,7 @@ public final class SQLiteUserStore: UserStore {
         } catch {
             throw StoreError("open \(path)", error)
         }
+        self.groupCommit = SQLiteGroupCommit(writer: self.writer)
         self.logger = logger
     }
 
@@ -76,7 +81,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func upsertUser(_ login: UserLogin) async throws -> StoredUser {
         let (sql, arguments) = Self.upsertStatement(for: login)
-        return try await self.write("upsertUser") { db in
+        return try await self.groupedWrite("upsertUser") { db in
             guard let user = try Self.returnedUser(db, sql, arguments) else {
                 throw SQLiteStoreFailure.noRowReturned
             }
@@ -110,7 +115,7 @@ public final class SQLiteUserStore: UserStore {
             RETURNING expires_at
             """
         let arguments: StatementArguments = [id, userID, expiresAt.timeIntervalSince1970, date.timeIntervalSince1970]
-        let expires = try await self.write("revokeSession") { db in
+        let expires = try await self.groupedWrite("revokeSession") { db in
             try Self.returnedRow(db, sql, arguments).flatMap { $0[0] as Double? }
         }
         return expires.map { RevokedSession(sessionID: id, revokedAt: date, expiresAt: Date(timeIntervalSince1970: $0)) }
@@ -137,7 +142,7 @@ public final class SQLiteUserStore: UserStore {
             RETURNING \(StoreSchema.userColumns)
             """
         let arguments: StatementArguments = [userID, phone.phoneNumber, phone.purePhoneNumber, phone.countryCode, Date().timeIntervalSince1970]
-        return try await self.write("storePhone") { db in
+        return try await self.groupedWrite("storePhone") { db in
             try Self.returnedUser(db, sql, arguments)
         }
     }
@@ -148,7 +153,7 @@ public final class SQLiteUserStore: UserStore {
             RETURNING \(StoreSchema.userColumns)
             """
         let arguments: StatementArguments = [userID, nickName, avatarURL, Date().timeIntervalSince1970]
-        return try await self.write("updateProfile") { db in
+        return try await self.groupedWrite("updateProfile") { db in
             try Self.returnedUser(db, sql, arguments)
         }
     }
@@ -180,6 +185,16 @@ public final class SQLiteUserStore: UserStore {
     private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await self.writer.writeWithoutTransaction(body)
+        } catch {
+            throw StoreError(operation, error)
+        }
+    }
+
+    /// Runs the one-statement write `body` through the group commit: alone when the writer is
+    /// idle, in one transaction with the writes that arrived meanwhile when it is not.
+    private func groupedWrite<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.groupCommit.write(body)
         } catch {
             throw StoreError(operation, error)
         }
