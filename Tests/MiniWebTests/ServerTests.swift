@@ -64,6 +64,37 @@ struct ServerTests {
         }
     }
 
+    @Test("responses are framed by the server: Content-Length for bodies, no Transfer-Encoding, no body where HTTP forbids one")
+    func framing() async throws {
+        let router = Router()
+        router.get("/chunked") { _ in Response(headers: ["transfer-encoding": "chunked"], body: ByteBuffer(string: "hello")) }
+        router.get("/no-content") { _ in Response(status: .noContent, headers: ["content-length": "5"], body: ByteBuffer(string: "hello")) }
+        router.get("/not-modified") { _ in Response(status: .notModified, headers: ["content-length": "5", "etag": "\"v1\""]) }
+        router.get("/hello") { _ in "hello world" }
+        try await Self.withServer(router: router) { (address) async throws in
+            try await RawConnection.withConnection(to: address) { (connection) async throws in
+                // One connection for all: a body sent where none belongs, or a wrong length,
+                // would shift every response after it.
+                try await connection.send(
+                    "GET /chunked HTTP/1.1\r\nHost: t\r\n\r\n"
+                        + "GET /no-content HTTP/1.1\r\nHost: t\r\n\r\n"
+                        + "GET /not-modified HTTP/1.1\r\nHost: t\r\n\r\n"
+                        + "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+                        + "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                )
+                let received = try await connection.readUntilClosed()
+                let responses = received.split(separator: "HTTP/1.1 ").map { "HTTP/1.1 " + $0 }
+                try #require(responses.count == 5, "\(received)")
+                let heads = responses.map { $0.lowercased() }
+                #expect(heads[0].contains("content-length: 5\r\n") && !heads[0].contains("transfer-encoding") && responses[0].hasSuffix("\r\n\r\nhello"))
+                #expect(responses[1].hasPrefix("HTTP/1.1 204") && !heads[1].contains("content-length") && responses[1].hasSuffix("\r\n\r\n"))
+                #expect(responses[2].hasPrefix("HTTP/1.1 304") && !heads[2].contains("content-length") && heads[2].contains("etag: \"v1\""))
+                #expect(heads[3].contains("content-length: 11\r\n") && responses[3].hasSuffix("\r\n\r\n"), "HEAD: the length, not the body")
+                #expect(heads[4].contains("content-length: 11\r\n") && responses[4].hasSuffix("\r\n\r\nhello world"))
+            }
+        }
+    }
+
     @Test("three pipelined requests in one write are answered in order")
     func pipelining() async throws {
         try await Self.withServer { (address) async throws in

@@ -36,11 +36,23 @@ struct ApplicationResponder: Sendable {
 }
 
 extension Response {
-    /// Sets `Content-Length` and drops the body where HTTP requires (HEAD, 1xx, 204, 304).
+    /// Frames the response for HTTP/1.1: `Content-Length` for every body, no `Transfer-Encoding`
+    /// (bodies are whole), and no body where HTTP forbids one (1xx, 204, 304, a 2xx answer to
+    /// `CONNECT`); a response to `HEAD` keeps the `Content-Length` of its body but not the body.
+    ///
+    /// NIO's encoder would frame responses too, but it edits the head's header list after the
+    /// server has handed it over, when the list is still shared, which copied the whole list on
+    /// every response; the server turns that off (`HTTPServer.configureConnection`) and frames
+    /// here. A field is only removed when present, so a list that needs no change is not copied.
     mutating func finish(for method: HTTPMethod?) {
-        if self.status.forbidsBody {
+        if self.headers.contains("transfer-encoding") {
+            self.headers.remove(name: "transfer-encoding")
+        }
+        if self.status.forbidsBody || (method == .connect && (200..<300).contains(self.status.code)) {
             self.body.clear()
-            if self.status.code != 304 { self.headers.remove(name: "content-length") }
+            if self.headers.contains("content-length") {
+                self.headers.remove(name: "content-length")
+            }
             return
         }
         self.headers["content-length"] = String(self.body.readableBytes)

@@ -20,13 +20,29 @@ public struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Custo
     /// Creates fields from `name: value` pairs, in order.
     /// - Parameter fields: The fields; a name may repeat.
     public init(_ fields: [(String, String)]) {
-        self.storage = NIOHTTP1.HTTPHeaders(fields)
+        self.storage = Self.storage(fields)
     }
 
     /// Creates fields from a dictionary literal, e.g. `["content-type": "text/plain"]`.
     /// - Parameter elements: The fields.
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.storage = NIOHTTP1.HTTPHeaders(elements)
+        self.storage = Self.storage(elements)
+    }
+
+    /// Room for the fields the server and the usual middleware add to a response
+    /// (`Content-Length`, `Date`, `X-Request-Id`, `Vary`).
+    private static let headroom = 4
+
+    /// A list of its own with room to grow. Not NIO's `HTTPHeaders(fields)`, which keeps the
+    /// array it is given: for a literal of constant strings that is a static, read-only array,
+    /// so the first field added to a response copied it, and the next ones grew it again.
+    private static func storage(_ fields: [(String, String)]) -> NIOHTTP1.HTTPHeaders {
+        var storage = NIOHTTP1.HTTPHeaders()
+        storage.reserveCapacity(fields.count + Self.headroom)
+        for (name, value) in fields {
+            storage.add(name: name, value: value)
+        }
+        return storage
     }
 
     /// The first value of the field `name`, or `nil`. Setting a value replaces every field of

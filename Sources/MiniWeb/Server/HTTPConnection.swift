@@ -26,14 +26,14 @@ struct HTTPConnection {
                         case .request(let head, let body):
                             let request = Request(head: head, body: body, remoteAddress: remoteAddress, id: requestIDs.next())
                             let response = await self.responder.respond(to: request)
-                            try await Self.write(response, version: head.version, keepAlive: head.isKeepAlive, date: self.dates.current(), to: outbound)
+                            try await Self.write(consume response, version: head.version, keepAlive: head.isKeepAlive, date: self.dates.current(), to: outbound)
                         case .reject(let error):
                             self.logger.debug(
                                 "Refused a request",
                                 metadata: ["status": "\(error.status.code)", "error": .string(error.code), "remote": "\(remoteAddress?.description ?? "-")"]
                             )
                             let response = self.responder.respond(to: error)
-                            try await Self.write(response, version: .http1_1, keepAlive: false, date: self.dates.current(), to: outbound)
+                            try await Self.write(consume response, version: .http1_1, keepAlive: false, date: self.dates.current(), to: outbound)
                         }
                     }
                 }
@@ -47,14 +47,20 @@ struct HTTPConnection {
     }
 
     /// Writes a finished response (see `Response.finish(for:)`) in one go.
+    ///
+    /// The response is consumed: with no other copy left, its header list is this function's
+    /// alone, and adding `Date` appends to it rather than copying it first.
     private static func write(
-        _ response: Response,
+        _ response: consuming Response,
         version: NIOHTTP1.HTTPVersion,
         keepAlive: Bool,
         date: String,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
+        let status = response.status
+        let body = response.body
         var headers = response.headers.storage
+        _ = consume response
         if !headers.contains(name: "date") {
             headers.add(name: "date", value: date)
         }
@@ -65,11 +71,11 @@ struct HTTPConnection {
         }
         let head = HTTPResponseHead(
             version: version.major == 1 && version.minor == 0 ? .http1_0 : .http1_1,
-            status: HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase),
+            status: HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase),
             headers: headers
         )
-        if response.body.readableBytes > 0 {
-            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(response.body)), .end(nil)])
+        if body.readableBytes > 0 {
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(body)), .end(nil)])
         } else {
             try await outbound.write(contentsOf: [.head(head), .end(nil)])
         }

@@ -96,11 +96,14 @@ struct HTTPServer: Sendable {
         limits.maxHeaderFieldSize = configuration.maxHeaderSize
         limits.maxHeaderListSize = configuration.maxHeaderSize
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
+        // Responses are framed by `Response.finish(for:)` (see there why not by the encoder).
+        var encoder = HTTPResponseEncoder.Configuration()
+        encoder.automaticallySetFramingHeaders = false
         try pipeline.configureHTTPServerPipeline(
             withPipeliningAssistance: false,  // the connection task answers in order
             withErrorHandling: false,  // HTTPConnectionHandler answers parse errors
             withOutboundHeaderValidation: true,
-            withEncoderConfiguration: .init(),
+            withEncoderConfiguration: encoder,
             withDecoderLimitConfiguration: limits
         )
         let timeouts = ConnectionTimeoutHandler(idleTimeout: configuration.idleTimeout, readTimeout: configuration.requestReadTimeout)
