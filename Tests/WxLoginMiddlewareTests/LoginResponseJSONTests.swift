@@ -39,4 +39,10 @@ struct LoginResponseJSONTests {
         let body = MeResponseBody(userinfo: UserInfoBody(user))
         #expect(try Self.object(body.makeResponse()) == Self.object(try Response.json(body)))
     }
+
+    @Test("the status answer written by hand decodes to what JSONEncoder writes", arguments: ["ok", "ready", "quote \" and \\ 中文"])
+    func status(status: String) throws {
+        let body = StatusBody(status: status)
+        #expect(try Self.object(body.makeResponse()) == Self.object(try Response.json(body)))
+    }
 }
