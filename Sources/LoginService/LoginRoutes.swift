@@ -112,8 +112,10 @@ final class LoginRoutes: Sendable {
         if let cached = self.users.user(id: id), cached.openID == wxUser.openID {
             return cached
         }
-        guard let user = try await self.store.user(id: id), user.openID == wxUser.openID else { throw Self.userGone }
-        self.users.store(user)
+        let store = self.store
+        guard let user = try await self.users.load(id: id, { try await store.user(id: id) }), user.openID == wxUser.openID else {
+            throw Self.userGone
+        }
         return user
     }
 
