@@ -48,7 +48,7 @@ final class UserCache: Sendable {
     /// When a busy user's entry expires, every request in flight for them misses at once: 256
     /// connections polling one account sent 256 reads to the database together, which queued
     /// for its few reader connections on as many blocked dispatch threads, and `/user/me`'s p99
-    /// went from about 10 ms to 150-250 ms every five seconds. The first miss starts the read;
+    /// went from about 10 ms to as much as 258 ms every five seconds. The first miss starts the read;
     /// the others wait for its answer. The read runs in a task of its own, so a caller that is
     /// cancelled does not fail the others.
     /// - Parameters:
