@@ -43,16 +43,12 @@ extension Response {
     /// NIO's encoder would frame responses too, but it edits the head's header list after the
     /// server has handed it over, when the list is still shared, which copied the whole list on
     /// every response; the server turns that off (`HTTPServer.configureConnection`) and frames
-    /// here. A field is only removed when present, so a list that needs no change is not copied.
+    /// here (``Headers/remove(name:)`` leaves a list without the field as it is, uncopied).
     mutating func finish(for method: HTTPMethod?) {
-        if self.headers.contains("transfer-encoding") {
-            self.headers.remove(name: "transfer-encoding")
-        }
+        self.headers.remove(name: "transfer-encoding")
         if self.status.forbidsBody || (method == .connect && (200..<300).contains(self.status.code)) {
             self.body.clear()
-            if self.headers.contains("content-length") {
-                self.headers.remove(name: "content-length")
-            }
+            self.headers.remove(name: "content-length")
             return
         }
         self.headers["content-length"] = String(self.body.readableBytes)

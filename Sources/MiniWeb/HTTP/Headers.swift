@@ -59,7 +59,7 @@ public struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Custo
                     self.storage.add(name: name, value: newValue)
                 }
             } else {
-                self.storage.remove(name: name)
+                self.remove(name: name)
             }
         }
     }
@@ -92,6 +92,9 @@ public struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Custo
 
     /// Removes every field named `name`.
     public mutating func remove(name: String) {
+        // NIO's remove rebuilds the list even when no field matches, which copies a list that
+        // is shared (a cached response's, say); most removals find nothing.
+        guard self.storage.contains(name: name) else { return }
         self.storage.remove(name: name)
     }
 
