@@ -4,7 +4,7 @@ import MiniWeb
 import MiniWebWxLogin
 
 /// A route table of 200 routes shaped like a real API: constants, parameters and catch-alls.
-func makeRouter(middlewareCount: Int = 0) -> Router {
+func makeRouter(middlewareCount: Int = 0, synchronous: Bool = false) -> Router {
     let router = Router()
     for index in 0..<50 {
         router.get("/api/v1/resource\(index)") { _ in "list" }
@@ -13,7 +13,8 @@ func makeRouter(middlewareCount: Int = 0) -> Router {
         router.get("/static\(index)/**") { _ in "file" }
     }
     router.get("/plaintext") { _ in "Hello, World!" }
-    let group = router.group("/mw", middleware: Array(repeating: PassThrough(), count: middlewareCount))
+    let middleware: [any Middleware] = Array(repeating: synchronous ? SynchronousPassThrough() : PassThrough(), count: middlewareCount)
+    let group = router.group("/mw", middleware: middleware)
     group.get("/plaintext") { _ in "Hello, World!" }
     return router
 }
@@ -23,6 +24,9 @@ struct PassThrough: Middleware {
         try await next(request)
     }
 }
+
+/// The same, as a ``SynchronousMiddleware``: consecutive ones share one asynchronous step.
+struct SynchronousPassThrough: SynchronousMiddleware {}
 
 struct UserRecord: Encodable {
     let openId: String
@@ -57,9 +61,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for count in [0, 3, 10] {
-        let app = try! Application(router: makeRouter(middlewareCount: count))
-        Benchmark("Middleware chain: \(count) middlewares") { benchmark in
+    for (count, synchronous) in [(0, false), (3, false), (10, false), (3, true), (10, true)] {
+        let app = try! Application(router: makeRouter(middlewareCount: count, synchronous: synchronous))
+        Benchmark("Middleware chain: \(count) \(synchronous ? "synchronous " : "")middlewares") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(await app.respond(to: Request(method: .get, uri: "/mw/plaintext", id: "bench")))
             }

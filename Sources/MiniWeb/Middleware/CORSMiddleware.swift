@@ -4,7 +4,7 @@
 /// 204 at once, and adds `Access-Control-Allow-Origin` (and the other configured headers) to the
 /// responses of cross-origin requests, errors included. Requests without `Origin` pass untouched.
 /// Add it as global middleware so that preflights for any route are answered.
-public struct CORSMiddleware: Middleware {
+public struct CORSMiddleware: SynchronousMiddleware {
     /// Which origins may read responses.
     public enum AllowedOrigin: Sendable {
         /// Any origin: `Access-Control-Allow-Origin: *` (not combinable with credentials).
@@ -46,30 +46,32 @@ public struct CORSMiddleware: Middleware {
         self.maxAge = maxAge
     }
 
-    /// Answers preflights and decorates cross-origin responses.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        guard let origin = request.headers["origin"] else {
-            return try await next(request)
+    /// Answers preflights.
+    public func willRespond(to request: Request) -> MiddlewareDecision {
+        guard let origin = request.headers["origin"], request.method == .options, request.headers.contains("access-control-request-method") else {
+            return .pass
         }
         let allowOrigin = self.allowOriginValue(for: origin)
-        if request.method == .options, request.headers.contains("access-control-request-method") {
-            var response = Response(status: .noContent)
-            if let allowOrigin {
-                response.headers["access-control-allow-origin"] = allowOrigin
-                response.headers["access-control-allow-methods"] = self.allowedMethods
-                response.headers["access-control-allow-headers"] = self.allowedHeaders
-                if let maxAge = self.maxAge {
-                    response.headers["access-control-max-age"] = String(maxAge.components.seconds)
-                }
-                if self.allowCredentials {
-                    response.headers["access-control-allow-credentials"] = "true"
-                }
-            }
-            self.addVary(to: &response)
-            return response
-        }
-        var response = try await next(request)
+        var response = Response(status: .noContent)
         if let allowOrigin {
+            response.headers["access-control-allow-origin"] = allowOrigin
+            response.headers["access-control-allow-methods"] = self.allowedMethods
+            response.headers["access-control-allow-headers"] = self.allowedHeaders
+            if let maxAge = self.maxAge {
+                response.headers["access-control-max-age"] = String(maxAge.components.seconds)
+            }
+            if self.allowCredentials {
+                response.headers["access-control-allow-credentials"] = "true"
+            }
+        }
+        self.addVary(to: &response)
+        return .answer(response)
+    }
+
+    /// Decorates cross-origin responses.
+    public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
+        guard let origin = request.headers["origin"] else { return }
+        if let allowOrigin = self.allowOriginValue(for: origin) {
             response.headers["access-control-allow-origin"] = allowOrigin
             if self.allowCredentials {
                 response.headers["access-control-allow-credentials"] = "true"
@@ -79,7 +81,6 @@ public struct CORSMiddleware: Middleware {
             }
         }
         self.addVary(to: &response)
-        return response
     }
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or `nil` when it is not allowed.

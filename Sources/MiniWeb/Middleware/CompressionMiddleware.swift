@@ -9,7 +9,7 @@ import NIOCore
 /// is added to every response that would be compressed for a client accepting gzip, compressed or
 /// not, so caches keep the variants apart.
 /// Compression is zlib's, through CompressNIO.
-public struct CompressionMiddleware: Middleware {
+public struct CompressionMiddleware: SynchronousMiddleware {
     /// The smallest body worth compressing, in bytes.
     public let minimumSize: Int
 
@@ -21,16 +21,8 @@ public struct CompressionMiddleware: Middleware {
     }
 
     /// Compresses the response when the client and the content allow it.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        var response = try await next(request)
-        try self.compress(&response, for: request)
-        return response
-    }
-
-    // Synchronous and never inlined: the negotiation's temporaries stay out of the async frame
-    // that `handle` keeps per request.
-    @inline(never)
-    private func compress(_ response: inout Response, for request: Request) throws {
+    /// - Throws: What zlib throws (rendered as a 500).
+    public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) throws {
         // The size first, the cheapest test: a response below the threshold is never compressed,
         // so it does not vary by Accept-Encoding (most API answers end here).
         guard response.body.readableBytes >= self.minimumSize, let contentType = response.headers["content-type"],

@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
 /// The route is the template of the route that answered (`/users/:id`, never the raw path) or
 /// `unmatched` for requests no route answered, so the label set stays bounded whatever clients
 /// send. Add it as the first global middleware to time everything else.
-public struct MetricsMiddleware: Middleware {
+public struct MetricsMiddleware: SynchronousMiddleware {
     /// One answer's label set. A struct key rather than ``CounterFamily``'s `[String]`: no array
     /// and no status string are made per request, and one lock round trip finds both handles.
     private struct Key: Hashable {
@@ -38,22 +38,12 @@ public struct MetricsMiddleware: Middleware {
         self.handles = NIOLockedValueBox([:])
     }
 
-    /// Times the request and counts its outcome.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next(request)
-        self.record(request.method, response, elapsed: ContinuousClock.now - start)
-        return response
-    }
-
-    // Synchronous and never inlined: the label lookup's temporaries stay out of the async frame
-    // that `handle` keeps per request.
-    @inline(never)
-    private func record(_ method: HTTPMethod, _ response: Response, elapsed: Duration) {
+    /// Counts the request's outcome and records its duration since `startedAt`.
+    public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
         // Methods are bounded by the HTTP parser, which refuses unknown ones.
-        let handles = self.handles(for: Key(route: response.route ?? "unmatched", method: method, status: response.status.code))
+        let handles = self.handles(for: Key(route: response.route ?? "unmatched", method: request.method, status: response.status.code))
         handles.requests.increment()
-        let (seconds, attoseconds) = elapsed.components
+        let (seconds, attoseconds) = (ContinuousClock.now - startedAt).components
         handles.duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 

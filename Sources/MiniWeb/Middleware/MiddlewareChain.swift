@@ -1,7 +1,8 @@
 /// Builds a responder from middleware around an endpoint, once, when the application is built.
 ///
 /// Each step catches what the step inside it throws and renders it, so every middleware sees a
-/// response. The closures are made once per route, not per request.
+/// response. Consecutive ``SynchronousMiddleware`` share one step (``SynchronousMiddlewareRun``).
+/// The closures are made once per route, not per request.
 enum MiddlewareChain {
     /// - Parameters:
     ///   - middleware: Outermost first.
@@ -26,7 +27,22 @@ enum MiddlewareChain {
                 return errors.response(for: error, to: request)
             }
         }
+        // Innermost first. Consecutive synchronous middlewares share one step (a run, bounded
+        // by its capacity); the others get a step each.
+        var run: [any SynchronousMiddleware] = []
+        func closeRun() {
+            guard !run.isEmpty else { return }
+            let step = SynchronousMiddlewareRun(steps: run.reversed(), inner: next, errors: errors)
+            next = { request in await step.respond(to: request) }
+            run = []
+        }
         for step in middleware.reversed() {
+            if let synchronous = step as? any SynchronousMiddleware {
+                run.append(synchronous)
+                if run.count == SynchronousMiddlewareRun.capacity { closeRun() }
+                continue
+            }
+            closeRun()
             let inner = next
             next = { request in
                 do {
@@ -36,6 +52,7 @@ enum MiddlewareChain {
                 }
             }
         }
+        closeRun()
         guard let route else { return next }
         let chain = next
         return { request in Self.labelled(try await chain(request), route: route) }

@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 /// token is back). Requests without a client address (a trusted proxy's own, in-process tests)
 /// are not limited. Buckets of clients that have been quiet long enough to be full again are
 /// dropped, so memory follows the number of recently active clients.
-public struct RateLimitMiddleware: Middleware {
+public struct RateLimitMiddleware: SynchronousMiddleware {
     private final class Buckets: Sendable {
         struct Bucket {
             var tokens: Double
@@ -35,9 +35,10 @@ public struct RateLimitMiddleware: Middleware {
     }
 
     /// Takes a token for the client, or answers 429.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
+    /// - Throws: ``HTTPError`` 429 `rate_limited` when the client is over its limit.
+    public func willRespond(to request: Request) throws -> MiddlewareDecision {
         guard let client = self.resolver.clientAddress(of: request) else {
-            return try await next(request)
+            return .pass
         }
         if let wait = self.take(for: client, now: .now) {
             let seconds = max(1, Int(wait.rounded(.up)))
@@ -48,7 +49,7 @@ public struct RateLimitMiddleware: Middleware {
                 headers: ["retry-after": String(seconds)]
             )
         }
-        return try await next(request)
+        return .pass
     }
 
     /// Takes a token; returns `nil`, or the seconds until one is available.

@@ -5,7 +5,7 @@
 /// digits and `-`, `_`, `.`, `:`, `/`, `+`, `=`; anything else is replaced by the server's own
 /// identifier, so a log line never carries client-chosen control characters. Add it first, so that
 /// every middleware after it logs the same id.
-public struct RequestIDMiddleware: Middleware {
+public struct RequestIDMiddleware: SynchronousMiddleware {
     /// The header read and written; `x-request-id` by default.
     public let headerName: String
 
@@ -15,22 +15,19 @@ public struct RequestIDMiddleware: Middleware {
         self.headerName = headerName
     }
 
-    /// Adopts a valid incoming identifier and echoes the identifier in the response.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        let request = self.adoptingIncomingID(request)
-        var response = try await next(request)
-        response.headers[self.headerName] = request.id
-        return response
+    /// Adopts a valid incoming identifier.
+    public func willRespond(to request: Request) -> MiddlewareDecision {
+        guard let incoming = request.headers[self.headerName], Self.isAcceptable(incoming), incoming != request.id else {
+            return .pass
+        }
+        var changed = request
+        changed.id = incoming
+        return .passChanged(changed)
     }
 
-    // Synchronous and never inlined: the header lookup's temporaries stay out of the async frame
-    // that `handle` keeps per request.
-    @inline(never)
-    private func adoptingIncomingID(_ request: Request) -> Request {
-        guard let incoming = request.headers[self.headerName], Self.isAcceptable(incoming) else { return request }
-        var request = request
-        request.id = incoming
-        return request
+    /// Echoes the identifier in the response.
+    public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
+        response.headers[self.headerName] = request.id
     }
 
     static func isAcceptable(_ id: String) -> Bool {

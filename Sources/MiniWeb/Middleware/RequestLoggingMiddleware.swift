@@ -5,7 +5,7 @@ import Logging
 ///
 /// It never logs bodies, the query string (which may carry codes or tokens), cookies or
 /// `Authorization`. Server errors (5xx) are logged at `error`, the rest at the configured level.
-public struct RequestLoggingMiddleware: Middleware {
+public struct RequestLoggingMiddleware: SynchronousMiddleware {
     private let logger: Logger
     private let level: Logger.Level
 
@@ -18,21 +18,12 @@ public struct RequestLoggingMiddleware: Middleware {
         self.level = level
     }
 
-    /// Times the request and logs its outcome.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        let start = ContinuousClock.now
-        let response = try await next(request)
-        self.log(request, response, elapsed: ContinuousClock.now - start)
-        return response
-    }
-
-    // Synchronous and never inlined, so that the message and its metadata are not part of the
-    // async frame that `handle` keeps per request.
-    @inline(never)
-    private func log(_ request: Request, _ response: Response, elapsed: Duration) {
+    /// Logs the request's outcome and its duration since `startedAt`.
+    public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
         let status = response.status.code
         let level: Logger.Level = status >= 500 ? .error : self.level
         guard self.logger.logLevel <= level else { return }
+        let elapsed = ContinuousClock.now - startedAt
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         self.logger.log(
             level: level,
