@@ -74,21 +74,19 @@ struct SynchronousMiddlewareTests {
         }
     }
 
-    @Test("hooks run in onion order with each step's own request, across runs longer than four")
+    @Test("hooks run in onion order with each step's own request, across runs longer than eight")
     func order() async throws {
         let trace = Trace()
-        let steps = (0..<6).map { Step(name: "s\($0)", action: .pass, trace: trace) }
-        let result = try await self.run(steps, trace: trace)
+        let names = (0..<10).map { "s\($0)" }
+        let result = try await self.run(names.map { Step(name: $0, action: .pass, trace: trace) }, trace: trace)
         #expect(result.status == 200)
-        #expect(result.traced == ["s5", "s4", "s3", "s2", "s1", "s0"])
-        #expect(trace.all == [
-            "in s0 []", "in s1 [\"s0\"]", "in s2 [\"s0\", \"s1\"]", "in s3 [\"s0\", \"s1\", \"s2\"]",
-            "in s4 [\"s0\", \"s1\", \"s2\", \"s3\"]", "in s5 [\"s0\", \"s1\", \"s2\", \"s3\", \"s4\"]",
-            "handler [\"s0\", \"s1\", \"s2\", \"s3\", \"s4\", \"s5\"]",
-            "out s5 [\"s0\", \"s1\", \"s2\", \"s3\", \"s4\", \"s5\"] 200", "out s4 [\"s0\", \"s1\", \"s2\", \"s3\", \"s4\"] 200",
-            "out s3 [\"s0\", \"s1\", \"s2\", \"s3\"] 200", "out s2 [\"s0\", \"s1\", \"s2\"] 200",
-            "out s1 [\"s0\", \"s1\"] 200", "out s0 [\"s0\"] 200",
-        ])
+        #expect(result.traced == names.reversed())
+        // Step k receives the names of the steps outside it, and passes its own on.
+        let expected = names.indices.map { "in \(names[$0]) \(Array(names[..<$0]))" }
+            + ["handler \(names)"]
+            + names.indices.reversed().map { "out \(names[$0]) \(Array(names[...$0])) 200" }
+        #expect(trace.all == expected)
+        #expect(trace.all[2] == #"in s2 ["s0", "s1"]"# && trace.all.last == #"out s0 ["s0"] 200"#)
     }
 
     @Test("a step that answers or throws on the way in stops the way in; outer steps see the response")
@@ -128,16 +126,17 @@ struct SynchronousMiddlewareTests {
 
     @Test("runs of synchronous steps behave exactly as the same steps one asynchronous step each")
     func sameAsOnion() async throws {
-        // Seven steps, an asynchronous one among them, with one step doing something other than
-        // passing at every position in turn (and none), and different steps changing the request.
+        // Twelve steps, an asynchronous one among them (so runs of 2, 8 and 1), with one step doing
+        // something other than passing at every position in turn (and none), and different steps
+        // changing the request.
         let changing: [(String, (Int) -> Bool)] = [("all", { _ in true }), ("none", { _ in false }), ("some", { $0 % 3 != 1 }), ("others", { $0 % 3 == 1 })]
         for (pattern, changes) in changing {
-            for position in [nil] + Array(0..<7) {
+            for position in [nil] + Array(0..<12) {
                 for action in StepAction.allCases where action != .pass || position == nil {
                     let fused = Trace()
                     let onion = Trace()
                     func steps(_ trace: Trace, asynchronous: Bool) -> [any Middleware] {
-                        (0..<7).map { index -> any Middleware in
+                        (0..<12).map { index -> any Middleware in
                             let step = Step(name: "s\(index)", action: index == position ? action : .pass, trace: trace, changesRequest: changes(index))
                             return asynchronous || index == 2 ? AsynchronousStep(step: step) : step
                         }
@@ -176,6 +175,30 @@ struct SynchronousMiddlewareTests {
             #expect(logged[0] == ["id-a"], "fused, failing on the way \(failOnTheWayIn ? "in" : "out")")
             #expect(logged[1] == ["id-a"], "one step each, failing on the way \(failOnTheWayIn ? "in" : "out")")
         }
+    }
+
+    @Test("global middleware sees the route template on every routed response, whatever the route's middleware")
+    func routeLabel() async throws {
+        let routes = Trace()
+        let router = Router()
+        router.add(middleware: RouteRecorder(routes: routes))
+        let trace = Trace()
+        router.get("/plain/:id") { _ in "ok" }
+        router.get("/failing/:id") { _ -> String in throw HTTPError(.conflict, code: "no", message: "No.") }
+        router.get("/synchronous/:id", middleware: [Step(name: "s", action: .pass, trace: trace)]) { _ in "ok" }
+        router.get("/answering/:id", middleware: [Step(name: "s", action: .answer, trace: trace)]) { _ in "never" }
+        router.get("/asynchronous/:id", middleware: [AsynchronousStep(step: Step(name: "a", action: .pass, trace: trace))]) { _ -> String in
+            throw HTTPError(.conflict, code: "no", message: "No.")
+        }
+        router.get("/mixed/:id", middleware: [Step(name: "s", action: .pass, trace: trace), AsynchronousStep(step: Step(name: "a", action: .throwOnTheWayIn, trace: trace))]) { _ in "never" }
+        try await Application(router: router).test(.router) { (client) async throws in
+            for path in ["/plain/1", "/failing/1", "/synchronous/1", "/answering/1", "/asynchronous/1", "/mixed/1", "/missing"] {
+                _ = try await client.get(path)
+            }
+        }
+        #expect(routes.all == [
+            "/plain/:id 200", "/failing/:id 409", "/synchronous/:id 200", "/answering/:id 202", "/asynchronous/:id 409", "/mixed/:id 403", "nil 404",
+        ])
     }
 
     @Test("didRespond gets the time the request reached the run, before the handler ran")
@@ -233,5 +256,13 @@ struct AsynchronousRenaming: Middleware {
     let step: Renaming
     func handle(_ request: Request, next: Responder) async throws -> Response {
         try await self.step.handle(request, next: next)
+    }
+}
+
+/// Records the route template and status of every response it sees.
+struct RouteRecorder: SynchronousMiddleware {
+    let routes: Trace
+    func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
+        self.routes.record("\(response.route ?? "nil") \(response.status.code)")
     }
 }

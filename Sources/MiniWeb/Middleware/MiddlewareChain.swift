@@ -1,8 +1,8 @@
 /// Builds a responder from middleware around an endpoint, once, when the application is built.
 ///
-/// Each step catches what the step inside it throws and renders it, so every middleware sees a
-/// response. Consecutive ``SynchronousMiddleware`` share one step (``SynchronousMiddlewareRun``).
-/// The closures are made once per route, not per request.
+/// Every middleware sees a response from `next`: what the step inside it throws is caught and
+/// rendered. Consecutive ``SynchronousMiddleware`` share one step (``SynchronousMiddlewareRun``),
+/// the others get one each. The closures are made once per route, not per request.
 enum MiddlewareChain {
     /// - Parameters:
     ///   - middleware: Outermost first.
@@ -10,57 +10,114 @@ enum MiddlewareChain {
     ///   - errors: Renders thrown errors.
     ///   - route: The route's template, which the outermost step writes into every response
     ///     (``Response/route``), rendered errors included; `nil` leaves responses as they are.
-    /// - Returns: The composed responder; it does not throw.
+    /// - Returns: The composed responder. It throws only when there is no middleware and no
+    ///   route to write: then it is `endpoint` itself, and the caller renders its errors.
     static func compose(
         _ middleware: [any Middleware],
         around endpoint: @escaping Responder,
         errors: ErrorResponder,
         labelling route: String? = nil
     ) -> Responder {
-        // Each step is an async frame per request, so the steps are kept small: the catch block
-        // is a call that is never inlined (`ErrorResponder.response(for:to:)`), and the route is
-        // written by a step of its own, whose frame holds no `Response` variable.
-        var next: Responder = { request in
+        // Each step is an async frame per request (allocated from the connection task's
+        // allocator), so there are as few as the semantics allow: the outermost step writes the
+        // route itself, a run of synchronous middlewares catches its inner errors itself, and
+        // the endpoint gets a catching step of its own only under an asynchronous middleware or
+        // to be labelled. The catch blocks and the labelling are calls that are never inlined.
+        var layers: [Layer] = []
+        for step in middleware {
+            if let synchronous = step as? any SynchronousMiddleware {
+                if case .run(let steps) = layers.last, steps.count < SynchronousMiddlewareRun.capacity {
+                    layers[layers.count - 1] = .run(steps + [synchronous])
+                } else {
+                    layers.append(.run([synchronous]))
+                }
+            } else {
+                layers.append(.step(step))
+            }
+        }
+        guard !layers.isEmpty else {
+            guard let route else { return endpoint }
+            return { request in
+                do {
+                    return Self.labelled(try await endpoint(request), route: route)
+                } catch {
+                    return Self.labelled(errors.response(for: error, to: request), route: route)
+                }
+            }
+        }
+        var next = endpoint
+        var nextThrows = true
+        for (index, layer) in layers.enumerated().reversed() {
+            let label = index == 0 ? route : nil
+            switch layer {
+            case .run(let steps):
+                let run = SynchronousMiddlewareRun(steps: steps, inner: next, errors: errors, label: label)
+                next = { request in await run.respond(to: request) }
+            case .step(let middleware):
+                let step = AsynchronousStep(middleware, inner: nextThrows ? Self.catching(next, errors: errors) : next, errors: errors, label: label)
+                next = { request in await step.respond(to: request) }
+            }
+            nextThrows = false
+        }
+        return next
+    }
+
+    /// One asynchronous step of a chain, or a run of synchronous ones.
+    private enum Layer {
+        case run([any SynchronousMiddleware])
+        case step(any Middleware)
+    }
+
+    /// An asynchronous middleware's step: its errors rendered, its route written.
+    private final class AsynchronousStep: Sendable {
+        let middleware: any Middleware
+        let inner: Responder
+        let errors: ErrorResponder
+        let label: String?
+
+        init(_ middleware: any Middleware, inner: @escaping Responder, errors: ErrorResponder, label: String?) {
+            self.middleware = middleware
+            self.inner = inner
+            self.errors = errors
+            self.label = label
+        }
+
+        func respond(to request: Request) async -> Response {
             do {
-                return try await endpoint(request)
+                return self.finished(try await self.middleware.handle(request, next: self.inner))
+            } catch {
+                return self.failed(error, request)
+            }
+        }
+
+        @inline(never)
+        private func finished(_ response: consuming Response) -> Response {
+            MiddlewareChain.labelled(response, route: self.label)
+        }
+
+        @inline(never)
+        private func failed(_ error: any Error, _ request: Request) -> Response {
+            MiddlewareChain.labelled(self.errors.response(for: error, to: request), route: self.label)
+        }
+    }
+
+    /// `responder`, with its errors rendered: what an asynchronous middleware gets as `next`.
+    private static func catching(_ responder: @escaping Responder, errors: ErrorResponder) -> Responder {
+        { request in
+            do {
+                return try await responder(request)
             } catch {
                 return errors.response(for: error, to: request)
             }
         }
-        // Innermost first. Consecutive synchronous middlewares share one step (a run, bounded
-        // by its capacity); the others get a step each.
-        var run: [any SynchronousMiddleware] = []
-        func closeRun() {
-            guard !run.isEmpty else { return }
-            let step = SynchronousMiddlewareRun(steps: run.reversed(), inner: next, errors: errors)
-            next = { request in await step.respond(to: request) }
-            run = []
-        }
-        for step in middleware.reversed() {
-            if let synchronous = step as? any SynchronousMiddleware {
-                run.append(synchronous)
-                if run.count == SynchronousMiddlewareRun.capacity { closeRun() }
-                continue
-            }
-            closeRun()
-            let inner = next
-            next = { request in
-                do {
-                    return try await step.handle(request, next: inner)
-                } catch {
-                    return errors.response(for: error, to: request)
-                }
-            }
-        }
-        closeRun()
-        guard let route else { return next }
-        let chain = next
-        return { request in Self.labelled(try await chain(request), route: route) }
     }
 
+    /// The response with its route written, when there is one to write.
     @inline(never)
-    private static func labelled(_ response: consuming Response, route: String) -> Response {
-        response.route = route
+    static func labelled(_ response: consuming Response, route: String?) -> Response {
+        if let route {
+            response.route = route
+        }
         return response
     }
 }

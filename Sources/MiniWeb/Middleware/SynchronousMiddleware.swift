@@ -3,7 +3,7 @@
 ///
 /// Most cross-cutting middleware is of this kind: request ids, logging, metrics, CORS, rate
 /// limits, compression, security headers. Written as two hooks instead of ``Middleware/handle(_:next:)``,
-/// it costs less: the chain runs consecutive synchronous middlewares (up to four at a time) in one
+/// it costs less: the chain runs consecutive synchronous middlewares (up to eight at a time) in one
 /// asynchronous step, where each ``Middleware`` is an asynchronous frame of its own per request.
 ///
 /// The semantics are the onion model's, exactly as if each middleware were written with
