@@ -69,7 +69,7 @@ enum MiddlewareChain {
     }
 
     /// An asynchronous middleware's step: its errors rendered, its route written.
-    private final class AsynchronousStep: Sendable {
+    private struct AsynchronousStep: Sendable {
         let middleware: any Middleware
         let inner: Responder
         let errors: ErrorResponder
@@ -92,7 +92,7 @@ enum MiddlewareChain {
 
         @inline(never)
         private func finished(_ response: consuming Response) -> Response {
-            MiddlewareChain.labelled(response, route: self.label)
+            MiddlewareChain.labelled(consume response, route: self.label)
         }
 
         @inline(never)

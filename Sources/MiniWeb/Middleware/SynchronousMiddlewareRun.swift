@@ -7,7 +7,7 @@
 /// `didRespond` sees the request as it passed it on. An unchanged request is never copied; the
 /// changed versions are kept for the way out (bit `k` of an 8-bit mask marks the steps that
 /// changed it, which bounds a run to ``capacity`` middlewares).
-final class SynchronousMiddlewareRun: Sendable {
+struct SynchronousMiddlewareRun: Sendable {
     /// The most middlewares one run holds; a longer sequence is split into several runs.
     static let capacity = 8
 
@@ -43,7 +43,7 @@ final class SynchronousMiddlewareRun: Sendable {
         } else {
             response = await self.innerResponse(state.versions[state.versions.count - 1])
         }
-        return self.leave(response, request, state)
+        return self.leave(consume response, request, state)
     }
 
     private func innerResponse(_ request: Request) async -> Response {
@@ -59,9 +59,10 @@ final class SynchronousMiddlewareRun: Sendable {
     @inline(never)
     private func enter(_ request: Request, _ state: inout RunState) -> Response? {
         while state.entered < self.steps.count {
-            let decision = state.with(state.received(by: state.entered), original: request) { received in
+            let index = state.entered
+            let decision = state.with(state.received(by: index), original: request) { received in
                 do {
-                    return try self.steps[state.entered].willRespond(to: received)
+                    return try self.steps[index].willRespond(to: received)
                 } catch {
                     return .answer(self.errors.response(for: error, to: received))
                 }
@@ -84,14 +85,15 @@ final class SynchronousMiddlewareRun: Sendable {
     /// given the request it passed on; a thrown error replaces the response with its rendering
     /// (for the request the step received). Then the route, if the run writes one.
     @inline(never)
-    private func leave(_ response: consuming Response, _ request: Request, _ state: RunState) -> Response {
-        var response = response
+    private func leave(_ response: consuming Response, _ request: Request, _ state: borrowing RunState) -> Response {
+        var response = consume response
+        let start = state.start
         var index = state.entered
         while index > 0 {
             index -= 1
             do {
                 try state.with(state.passedOn(by: index), original: request) { passed in
-                    try self.steps[index].didRespond(to: passed, with: &response, startedAt: state.start)
+                    try self.steps[index].didRespond(to: passed, with: &response, startedAt: start)
                 }
             } catch {
                 response = state.with(state.received(by: index), original: request) { received in
@@ -99,7 +101,7 @@ final class SynchronousMiddlewareRun: Sendable {
                 }
             }
         }
-        return MiddlewareChain.labelled(response, route: self.label)
+        return MiddlewareChain.labelled(consume response, route: self.label)
     }
 }
 
