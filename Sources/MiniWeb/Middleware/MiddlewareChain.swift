@@ -53,9 +53,25 @@ enum MiddlewareChain {
             case .run(let steps):
                 let run = SynchronousMiddlewareRun(steps: steps, inner: next, errors: errors, label: label)
                 next = { request in await run.respond(to: request) }
-            case .step(let middleware):
-                let step = AsynchronousStep(middleware, inner: nextThrows ? Self.catching(next, errors: errors) : next, errors: errors, label: label)
-                next = { request in await step.respond(to: request) }
+            case .step(let step):
+                let inner = nextThrows ? Self.catching(next, errors: errors) : next
+                if let label {
+                    next = { request in
+                        do {
+                            return Self.labelled(try await step.handle(request, next: inner), route: label)
+                        } catch {
+                            return Self.labelled(errors.response(for: error, to: request), route: label)
+                        }
+                    }
+                } else {
+                    next = { request in
+                        do {
+                            return try await step.handle(request, next: inner)
+                        } catch {
+                            return errors.response(for: error, to: request)
+                        }
+                    }
+                }
             }
             nextThrows = false
         }
@@ -66,39 +82,6 @@ enum MiddlewareChain {
     private enum Layer {
         case run([any SynchronousMiddleware])
         case step(any Middleware)
-    }
-
-    /// An asynchronous middleware's step: its errors rendered, its route written.
-    private struct AsynchronousStep: Sendable {
-        let middleware: any Middleware
-        let inner: Responder
-        let errors: ErrorResponder
-        let label: String?
-
-        init(_ middleware: any Middleware, inner: @escaping Responder, errors: ErrorResponder, label: String?) {
-            self.middleware = middleware
-            self.inner = inner
-            self.errors = errors
-            self.label = label
-        }
-
-        func respond(to request: Request) async -> Response {
-            do {
-                return self.finished(try await self.middleware.handle(request, next: self.inner))
-            } catch {
-                return self.failed(error, request)
-            }
-        }
-
-        @inline(never)
-        private func finished(_ response: consuming Response) -> Response {
-            MiddlewareChain.labelled(consume response, route: self.label)
-        }
-
-        @inline(never)
-        private func failed(_ error: any Error, _ request: Request) -> Response {
-            MiddlewareChain.labelled(self.errors.response(for: error, to: request), route: self.label)
-        }
     }
 
     /// `responder`, with its errors rendered: what an asynchronous middleware gets as `next`.
