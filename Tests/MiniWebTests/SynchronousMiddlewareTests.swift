@@ -74,6 +74,11 @@ struct SynchronousMiddlewareTests {
         }
     }
 
+    /// Steps `a`, `b` and `c`, of which `b` does `middle` and the others pass.
+    private func steps(middle: StepAction, trace: Trace) -> [any Middleware] {
+        [Step(name: "a", action: .pass, trace: trace), Step(name: "b", action: middle, trace: trace), Step(name: "c", action: .pass, trace: trace)]
+    }
+
     @Test("hooks run in onion order with each step's own request, across runs longer than eight")
     func order() async throws {
         let trace = Trace()
@@ -92,18 +97,12 @@ struct SynchronousMiddlewareTests {
     @Test("a step that answers or throws on the way in stops the way in; outer steps see the response")
     func stopsOnTheWayIn() async throws {
         let trace = Trace()
-        let answered = try await self.run(
-            [Step(name: "a", action: .pass, trace: trace), Step(name: "b", action: .answer, trace: trace), Step(name: "c", action: .pass, trace: trace)],
-            trace: trace
-        )
+        let answered = try await self.run(self.steps(middle: .answer, trace: trace), trace: trace)
         #expect(answered.status == 202 && answered.body == "answered by b" && answered.traced == ["a"])
         #expect(trace.all == ["in a []", "in b [\"a\"]", "out a [\"a\"] 202"])
 
         let refusals = Trace()
-        let refused = try await self.run(
-            [Step(name: "a", action: .pass, trace: refusals), Step(name: "b", action: .throwOnTheWayIn, trace: refusals), Step(name: "c", action: .pass, trace: refusals)],
-            trace: refusals
-        )
+        let refused = try await self.run(self.steps(middle: .throwOnTheWayIn, trace: refusals), trace: refusals)
         #expect(refused.status == 403 && refused.body.contains("refused_b") && refused.traced == ["a"])
         #expect(refusals.all == ["in a []", "in b [\"a\"]", "out a [\"a\"] 403"])
     }
@@ -111,10 +110,7 @@ struct SynchronousMiddlewareTests {
     @Test("an error on the way out, or from the handler, reaches the outer steps rendered")
     func errorsOnTheWayOut() async throws {
         let trace = Trace()
-        let late = try await self.run(
-            [Step(name: "a", action: .pass, trace: trace), Step(name: "b", action: .throwOnTheWayOut, trace: trace), Step(name: "c", action: .pass, trace: trace)],
-            trace: trace
-        )
+        let late = try await self.run(self.steps(middle: .throwOnTheWayOut, trace: trace), trace: trace)
         // b's error replaces the response c decorated: c's `x-trace` is gone with it.
         #expect(late.status == 409 && late.body.contains("late_b") && late.traced == ["a"])
         #expect(trace.all.suffix(3) == ["out c [\"a\", \"b\", \"c\"] 200", "out b [\"a\", \"b\"] 200", "out a [\"a\"] 409"])
