@@ -124,6 +124,21 @@ struct RequestTests {
         #expect(storage[Second.self] == 2)
         storage[First.self] = nil
         #expect(storage.contains(Second.self))
+        // The first value stored is held apart from the others: removing it keeps the rest.
+        enum Third: RequestStorageKey { typealias Value = Double }
+        storage[First.self] = "one"
+        storage[Third.self] = 3.0
+        storage[Second.self] = nil
+        #expect(storage[First.self] == "one" && storage[Third.self] == 3.0 && storage[Second.self] == nil)
+        storage[Second.self] = 2
+        storage[First.self] = nil
+        #expect(storage[First.self] == nil && !storage.contains(First.self))
+        #expect(storage[Third.self] == 3.0 && storage[Second.self] == 2)
+        storage[Third.self] = nil
+        #expect(storage[Third.self] == nil && storage[Second.self] == 2 && storage.contains(Second.self))
+        storage[First.self] = "again"
+        #expect(storage[First.self] == "again" && storage[Second.self] == 2)
+        storage[First.self] = nil
         // A copy is a value: changing it leaves the original alone.
         var copy = storage
         copy[Second.self] = 3

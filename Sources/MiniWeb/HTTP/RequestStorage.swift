@@ -18,32 +18,54 @@ public protocol RequestStorageKey {
 /// Storage is part of the request value: a middleware changes its copy and passes it down, so
 /// what a handler sees is exactly what the middleware above it set.
 public struct RequestStorage: Sendable {
+    private typealias Entry = (key: ObjectIdentifier, value: any Sendable)
+
     // A short list searched linearly rather than a dictionary: a request carries a handful of
     // values at most, and a dictionary's hashing and storage cost more than comparing a few
-    // `ObjectIdentifier`s (it showed in profiles of every authenticated request).
-    private var entries: [(key: ObjectIdentifier, value: any Sendable)]
+    // `ObjectIdentifier`s (it showed in profiles of every authenticated request). The first
+    // value is held inline: most requests carry one (the authenticated user) or none, and the
+    // array would be an allocation per request.
+    private var first: Entry?
+    private var others: [Entry]
 
     /// Creates empty storage.
     public init() {
-        self.entries = []
+        self.first = nil
+        self.others = []
     }
 
     /// The value stored under `key`, or `nil`. Setting `nil` removes it.
     public subscript<Key: RequestStorageKey>(key: Key.Type) -> Key.Value? {
         get {
             let id = ObjectIdentifier(key)
-            for entry in self.entries where entry.key == id {
+            if let first = self.first, first.key == id {
+                return first.value as? Key.Value
+            }
+            for entry in self.others where entry.key == id {
                 return entry.value as? Key.Value
             }
             return nil
         }
         set {
             let id = ObjectIdentifier(key)
-            let index = self.entries.firstIndex { $0.key == id }
+            if self.first?.key == id {
+                if let newValue {
+                    self.first = (key: id, value: newValue)
+                } else {
+                    self.first = self.others.isEmpty ? nil : self.others.removeFirst()
+                }
+                return
+            }
+            let index = self.others.firstIndex { $0.key == id }
             switch (index, newValue) {
-            case (let index?, let value?): self.entries[index].value = value
-            case (let index?, nil): self.entries.remove(at: index)
-            case (nil, let value?): self.entries.append((key: id, value: value))
+            case (let index?, let value?): self.others[index].value = value
+            case (let index?, nil): self.others.remove(at: index)
+            case (nil, let value?):
+                if self.first == nil {
+                    self.first = (key: id, value: value)
+                } else {
+                    self.others.append((key: id, value: value))
+                }
             case (nil, nil): break
             }
         }
@@ -52,6 +74,6 @@ public struct RequestStorage: Sendable {
     /// Whether a value is stored under `key`.
     public func contains<Key: RequestStorageKey>(_ key: Key.Type) -> Bool {
         let id = ObjectIdentifier(key)
-        return self.entries.contains { $0.key == id }
+        return self.first?.key == id || self.others.contains { $0.key == id }
     }
 }

@@ -51,8 +51,11 @@ struct RequestTarget {
     /// Splits a path into percent-decoded segments, resolving empty, `.` and `..` segments.
     /// - Returns: `nil` when a segment is not valid percent-encoded UTF-8 or holds a NUL byte.
     static func decodeComponents(of path: Substring) -> [String]? {
-        var components: [String] = []
         let utf8 = path.utf8
+        // At most one component per slash: one allocation, where growing the array by appends
+        // made two for a path of two segments.
+        var components: [String] = []
+        components.reserveCapacity(utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
         var start = utf8.startIndex
         while start < utf8.endIndex {
             let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
