@@ -49,11 +49,7 @@ public struct RequestStorage: Sendable {
         set {
             let id = ObjectIdentifier(key)
             if self.first?.key == id {
-                if let newValue {
-                    self.first = (key: id, value: newValue)
-                } else {
-                    self.first = self.others.isEmpty ? nil : self.others.removeFirst()
-                }
+                self.first = newValue.map { (key: id, value: $0) }
                 return
             }
             let index = self.others.firstIndex { $0.key == id }

@@ -55,6 +55,9 @@ enum MiddlewareChain {
                 next = { request in await run.respond(to: request) }
             case .step(let step):
                 let inner = nextThrows ? Self.catching(next, errors: errors) : next
+                // Two closures rather than one that labels when it has a label: the labelling
+                // calls made every step's frame 432 + 432 bytes (with its forwarder's), against
+                // 432 + 256 without them, and only a route's outermost step labels.
                 if let label {
                     next = { request in
                         do {
