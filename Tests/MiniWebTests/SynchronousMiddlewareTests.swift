@@ -23,8 +23,21 @@ struct Step: SynchronousMiddleware {
     let trace: Trace
     /// Whether the step appends its name to `x-path` (or passes the request on unchanged).
     var changesRequest = true
+    /// Whether the step decides in `willRespondAsynchronously`, after a suspension.
+    var waits = false
 
     func willRespond(to request: Request) throws -> MiddlewareDecision {
+        if self.waits { return .continueAsynchronously }
+        return try self.decide(request)
+    }
+
+    func willRespondAsynchronously(to request: Request) async throws -> MiddlewareDecision {
+        #expect(self.waits, "only a waiting step is asked to continue asynchronously")
+        await Task.yield()
+        return try self.decide(request)
+    }
+
+    private func decide(_ request: Request) throws -> MiddlewareDecision {
         self.trace.record("in \(self.name) \(request.headers.values(for: "x-path"))")
         switch self.action {
         case .answer: return .answer(Response.text("answered by \(self.name)", status: .accepted))
@@ -123,28 +136,59 @@ struct SynchronousMiddlewareTests {
     @Test("runs of synchronous steps behave exactly as the same steps one asynchronous step each")
     func sameAsOnion() async throws {
         // Twelve steps, an asynchronous one among them (so runs of 2, 8 and 1), with one step doing
-        // something other than passing at every position in turn (and none), and different steps
-        // changing the request.
+        // something other than passing at every position in turn (and none), different steps
+        // changing the request, and none, some (the first of a run among them, the last, and two
+        // in a row) or all of them waiting: deciding in `willRespondAsynchronously`.
         let changing: [(String, (Int) -> Bool)] = [("all", { _ in true }), ("none", { _ in false }), ("some", { $0 % 3 != 1 }), ("others", { $0 % 3 == 1 })]
-        for (pattern, changes) in changing {
+        let waiting: [(String, (Int) -> Bool)] = [("none", { _ in false }), ("some", { [3, 6, 7, 11].contains($0) }), ("all", { _ in true })]
+        let patterns = changing.flatMap { change in waiting.map { wait in (change: change, wait: wait) } }
+        for (change, wait) in patterns {
             for position in [nil] + Array(0..<12) {
                 for action in StepAction.allCases where action != .pass || position == nil {
                     let fused = Trace()
                     let onion = Trace()
                     func steps(_ trace: Trace, asynchronous: Bool) -> [any Middleware] {
                         (0..<12).map { index -> any Middleware in
-                            let step = Step(name: "s\(index)", action: index == position ? action : .pass, trace: trace, changesRequest: changes(index))
+                            let step = Step(
+                                name: "s\(index)",
+                                action: index == position ? action : .pass,
+                                trace: trace,
+                                changesRequest: change.1(index),
+                                waits: wait.1(index)
+                            )
                             return asynchronous || index == 2 ? AsynchronousStep(step: step) : step
                         }
                     }
                     let viaRuns = try await self.run(steps(fused, asynchronous: false), trace: fused)
                     let viaSteps = try await self.run(steps(onion, asynchronous: true), trace: onion)
-                    let label = "\(pattern) change, step \(String(describing: position)) \(action)"
+                    let label = "\(change.0) change, \(wait.0) wait, step \(String(describing: position)) \(action)"
                     #expect(viaRuns.status == viaSteps.status, "\(label)")
                     #expect(viaRuns.body == viaSteps.body, "\(label)")
                     #expect(viaRuns.traced == viaSteps.traced, "\(label)")
                     #expect(fused.all == onion.all, "\(label)")
                 }
+            }
+        }
+    }
+
+    @Test("continuing asynchronously needs willRespondAsynchronously, which must decide: otherwise a 500, logged")
+    func continuingAsynchronouslyNeedsTheHook() async throws {
+        for (middleware, message) in [
+            (NotWaiting() as any Middleware, "does not implement willRespondAsynchronously"),
+            (WaitingForever(), "willRespondAsynchronously(to:) returned .continueAsynchronously"),
+        ] {
+            for alone in [false, true] {
+                let logs = LogCapture()
+                let router = Router()
+                // In a run of synchronous middlewares, or called through `handle` as an
+                // asynchronous middleware's `next` would.
+                router.add(middleware: alone ? AsynchronousWrapper(inner: middleware) : middleware)
+                router.get("/r") { _ in "never" }
+                let status = try await Application(router: router, logger: logs.logger(level: .error)).test(.router) { (client) async throws in
+                    try await client.get("/r").status
+                }
+                #expect(status == .internalServerError)
+                #expect(logs.entries.contains { $0.message.contains(message) || $0.metadata.values.contains { $0.contains(message) } }, "\(logs.entries)")
             }
         }
     }
@@ -260,5 +304,31 @@ struct RouteRecorder: SynchronousMiddleware {
     let routes: Trace
     func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
         self.routes.record("\(response.route ?? "nil") \(response.status.code)")
+    }
+}
+
+/// Asks to continue asynchronously without implementing `willRespondAsynchronously`.
+struct NotWaiting: SynchronousMiddleware {
+    func willRespond(to request: Request) throws -> MiddlewareDecision {
+        .continueAsynchronously
+    }
+}
+
+/// Asks to continue asynchronously, twice.
+struct WaitingForever: SynchronousMiddleware {
+    func willRespond(to request: Request) throws -> MiddlewareDecision {
+        .continueAsynchronously
+    }
+
+    func willRespondAsynchronously(to request: Request) async throws -> MiddlewareDecision {
+        .continueAsynchronously
+    }
+}
+
+/// Any middleware behind the general protocol: an asynchronous step of its own.
+struct AsynchronousWrapper: Middleware {
+    let inner: any Middleware
+    func handle(_ request: Request, next: Responder) async throws -> Response {
+        try await self.inner.handle(request, next: next)
     }
 }

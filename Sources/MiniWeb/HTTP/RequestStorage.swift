@@ -18,15 +18,20 @@ public protocol RequestStorageKey {
 /// Storage is part of the request value: a middleware changes its copy and passes it down, so
 /// what a handler sees is exactly what the middleware above it set.
 public struct RequestStorage: Sendable {
-    private typealias Entry = (key: ObjectIdentifier, value: any Sendable)
+    @usableFromInline
+    typealias Entry = (key: ObjectIdentifier, value: any Sendable)
 
     // A short list searched linearly rather than a dictionary: a request carries a handful of
     // values at most, and a dictionary's hashing and storage cost more than comparing a few
     // `ObjectIdentifier`s (it showed in profiles of every authenticated request). The first
     // value is held inline: most requests carry one (the authenticated user) or none, and the
-    // array would be an allocation per request.
-    private var first: Entry?
-    private var others: [Entry]
+    // array would be an allocation per request. The accessors are inlinable, so that they are
+    // specialised for the key in the module that uses it: unspecialised, each access looked up
+    // the key's value type and its optional's and tuples' metadata at run time.
+    @usableFromInline
+    var first: Entry?
+    @usableFromInline
+    var others: [Entry]
 
     /// Creates empty storage.
     public init() {
@@ -35,6 +40,7 @@ public struct RequestStorage: Sendable {
     }
 
     /// The value stored under `key`, or `nil`. Setting `nil` removes it.
+    @inlinable
     public subscript<Key: RequestStorageKey>(key: Key.Type) -> Key.Value? {
         get {
             let id = ObjectIdentifier(key)
@@ -68,6 +74,7 @@ public struct RequestStorage: Sendable {
     }
 
     /// Whether a value is stored under `key`.
+    @inlinable
     public func contains<Key: RequestStorageKey>(_ key: Key.Type) -> Bool {
         let id = ObjectIdentifier(key)
         return self.first?.key == id || self.others.contains { $0.key == id }

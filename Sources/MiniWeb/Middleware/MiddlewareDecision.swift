@@ -9,4 +9,9 @@ public enum MiddlewareDecision: Sendable {
     case passChanged(Request)
     /// Answer at once with this response: nothing inside the middleware runs.
     case answer(Response)
+    /// Decide after waiting: the chain calls the middleware's
+    /// ``SynchronousMiddleware/willRespondAsynchronously(to:)`` with the same request, and goes on
+    /// with what it decides. For a way in that is synchronous nearly always and has to wait only
+    /// now and then (a cache miss, say).
+    case continueAsynchronously
 }

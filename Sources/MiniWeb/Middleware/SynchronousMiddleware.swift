@@ -17,6 +17,11 @@
 ///   and the response from inside, errors already rendered as responses.
 /// - An error thrown by either hook is rendered as a response for the middleware outside it.
 ///
+/// A middleware that has to wait on the way in now and then (a token that is not in its cache
+/// yet, say) returns ``MiddlewareDecision/continueAsynchronously`` from ``willRespond(to:)`` in that
+/// case and implements ``willRespondAsynchronously(to:)``: it stays synchronous, and as cheap, on
+/// its common path.
+///
 /// ```swift
 /// struct ServerHeader: SynchronousMiddleware {
 ///     func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
@@ -36,6 +41,16 @@ public protocol SynchronousMiddleware: Middleware {
     ///   else as a 500), and nothing inside this middleware runs.
     func willRespond(to request: Request) throws -> MiddlewareDecision
 
+    /// Runs on the way in, in place of ``willRespond(to:)``, when that returned
+    /// ``MiddlewareDecision/continueAsynchronously``. The default implementation throws (a 500):
+    /// a middleware that returns that decision must implement this hook.
+    /// - Parameter request: The request as the middleware outside this one passed it (the one
+    ///   ``willRespond(to:)`` was given).
+    /// - Returns: Whether to pass the request on, changed or not, or to answer at once;
+    ///   ``MiddlewareDecision/continueAsynchronously`` again is an error (a 500).
+    /// - Throws: Any error, rendered as the response as for ``willRespond(to:)``.
+    func willRespondAsynchronously(to request: Request) async throws -> MiddlewareDecision
+
     /// Runs on the way out. The default implementation does nothing.
     /// - Parameters:
     ///   - request: The request as this middleware passed it on.
@@ -53,6 +68,12 @@ extension SynchronousMiddleware {
         .pass
     }
 
+    /// Throws: a middleware that returns ``MiddlewareDecision/continueAsynchronously`` must
+    /// implement this hook.
+    public func willRespondAsynchronously(to request: Request) async throws -> MiddlewareDecision {
+        throw UnimplementedAsynchronousHook(middleware: Self.self)
+    }
+
     /// Does nothing.
     public func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) throws {}
 
@@ -65,7 +86,13 @@ extension SynchronousMiddleware {
     /// - Throws: What the hooks or `next` throw.
     public func handle(_ request: Request, next: Responder) async throws -> Response {
         let start = ContinuousClock.now
-        switch try self.willRespond(to: request) {
+        var decision = try self.willRespond(to: request)
+        if case .continueAsynchronously = decision {
+            decision = try await self.willRespondAsynchronously(to: request)
+        }
+        switch decision {
+        case .continueAsynchronously:
+            throw UnimplementedAsynchronousHook(middleware: Self.self, repeated: true)
         case .pass:
             var response = try await next(request)
             try self.didRespond(to: request, with: &response, startedAt: start)
@@ -77,5 +104,20 @@ extension SynchronousMiddleware {
         case .answer(let response):
             return response
         }
+    }
+}
+
+/// A ``SynchronousMiddleware`` asked to continue asynchronously without a working
+/// ``SynchronousMiddleware/willRespondAsynchronously(to:)``: a programming error, rendered as a
+/// 500 and logged with this description.
+struct UnimplementedAsynchronousHook: Error, CustomStringConvertible {
+    let middleware: any SynchronousMiddleware.Type
+    /// Whether `willRespondAsynchronously` itself asked to continue asynchronously.
+    var repeated = false
+
+    var description: String {
+        self.repeated
+            ? "\(self.middleware).willRespondAsynchronously(to:) returned .continueAsynchronously; it must decide"
+            : "\(self.middleware).willRespond(to:) returned .continueAsynchronously, but the middleware does not implement willRespondAsynchronously(to:)"
     }
 }

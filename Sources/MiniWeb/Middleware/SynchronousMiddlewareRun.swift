@@ -38,15 +38,29 @@ struct SynchronousMiddlewareRun: Sendable {
         let response: Response
         if let early = self.enter(request, &state) {
             response = early
-        } else if state.versions.isEmpty {
-            response = await self.innerResponse(request)
         } else {
-            response = await self.innerResponse(state.versions[state.versions.count - 1])
+            response = await self.innerResponse(request, &state)
         }
         return self.leave(consume response, request, state)
     }
 
-    private func innerResponse(_ request: Request) async -> Response {
+    /// The response from inside the run, after the rest of the way in where a step asked to
+    /// continue asynchronously (then the answer of the step that did not pass the request on).
+    private func innerResponse(_ request: Request, _ state: inout RunState) async -> Response {
+        if state.suspended, let answer = await self.enterAfterWaiting(request, &state) {
+            return answer
+        }
+        guard !state.versions.isEmpty else {
+            return await self.respondInside(request)
+        }
+        // The last version is moved out for the call and back in for the way out: no copy.
+        let passed = state.versions.removeLast()
+        let response = await self.respondInside(passed)
+        state.versions.append(consume passed)
+        return response
+    }
+
+    private func respondInside(_ request: Request) async -> Response {
         do {
             return try await self.inner(request)
         } catch {
@@ -54,8 +68,9 @@ struct SynchronousMiddlewareRun: Sendable {
         }
     }
 
-    /// The `willRespond` hooks, outermost first: `nil` when every step passed the request on,
-    /// or the answer of the step that did not (its own, or its error's rendering).
+    /// The `willRespond` hooks, outermost first: `nil` when every step passed the request on, or
+    /// a step asked to continue asynchronously (`state.suspended`, with `state.entered` that
+    /// step), or the answer of the step that did not pass it on (its own, or its error's rendering).
     @inline(never)
     private func enter(_ request: Request, _ state: inout RunState) -> Response? {
         while state.entered < self.steps.count {
@@ -67,16 +82,41 @@ struct SynchronousMiddlewareRun: Sendable {
                     return .answer(self.errors.response(for: error, to: received))
                 }
             }
-            switch decision {
-            case .pass:
-                break
-            case .passChanged(let changed):
-                state.changedBy |= 1 << state.entered
-                state.versions.append(changed)
-            case .answer(let response):
-                return response
+            if case .continueAsynchronously = decision {
+                state.suspended = true
+                return nil
             }
-            state.entered += 1
+            if let answer = state.record(decision) {
+                return answer
+            }
+        }
+        return nil
+    }
+
+    /// The rest of the way in after a step asked to continue asynchronously: that step's
+    /// `willRespondAsynchronously`, then the steps inside it (any of which may ask again). The
+    /// rare path, in a function of its own so that its values stay out of `respond`'s frame.
+    private func enterAfterWaiting(_ request: Request, _ state: inout RunState) async -> Response? {
+        while state.suspended {
+            state.suspended = false
+            let index = state.entered
+            let received = state.with(state.received(by: index), original: request) { $0 }
+            let decision: MiddlewareDecision
+            do {
+                decision = try await self.steps[index].willRespondAsynchronously(to: received)
+            } catch {
+                return self.errors.response(for: error, to: received)
+            }
+            if case .continueAsynchronously = decision {
+                let error = UnimplementedAsynchronousHook(middleware: type(of: self.steps[index]), repeated: true)
+                return self.errors.response(for: error, to: received)
+            }
+            if let answer = state.record(decision) {
+                return answer
+            }
+            if let answer = self.enter(request, &state) {
+                return answer
+            }
         }
         return nil
     }
@@ -114,8 +154,30 @@ private struct RunState {
     /// Bit `k` is set when step `k` changed the request.
     var changedBy: UInt8 = 0
     /// The changed versions, in order; version 0, the run's own request, is not in it. Empty
-    /// (no allocation) unless a step changes the request.
+    /// (no allocation) unless a step changes the request. (Holding the first change inline saved
+    /// that allocation but made the run's frame 320 bytes larger, per run and request, in the
+    /// connection task's memory, which at hundreds of connections is the colder memory.)
     var versions: [Request] = []
+    /// Whether step `entered` asked to continue asynchronously.
+    var suspended = false
+
+    /// Records the decision of step `entered` (not ``MiddlewareDecision/continueAsynchronously``):
+    /// `nil` when it passed the request on, or its answer.
+    mutating func record(_ decision: consuming MiddlewareDecision) -> Response? {
+        switch consume decision {
+        case .pass:
+            break
+        case .continueAsynchronously:
+            assertionFailure("the caller handles .continueAsynchronously")
+        case .passChanged(let changed):
+            self.versions.append(consume changed)
+            self.changedBy |= 1 << self.entered
+        case .answer(let response):
+            return response
+        }
+        self.entered += 1
+        return nil
+    }
 
     /// The version step `index` received: the number of changes before it.
     func received(by index: Int) -> Int {
@@ -128,6 +190,7 @@ private struct RunState {
     }
 
     /// Calls `body` with version `version` of the request (0 is `original`), without copying it.
+    @inline(__always)
     func with<Result>(_ version: Int, original: Request, _ body: (Request) throws -> Result) rethrows -> Result {
         version == 0 ? try body(original) : try body(self.versions[version - 1])
     }

@@ -11,7 +11,7 @@ import MiniWeb
 /// user (a present but bad token is still refused). Each request is counted in
 /// `token_verifications_total{outcome}`: `valid`, `anonymous`, `auth_required`, `auth_invalid`,
 /// `auth_expired` or `revoked`.
-public struct WxAuthMiddleware: Middleware {
+public struct WxAuthMiddleware: SynchronousMiddleware {
     private let signer: LoginTokenSigner
     private let revocations: LoginSessionRevocations?
     private let allowAnonymous: Bool
@@ -38,28 +38,24 @@ public struct WxAuthMiddleware: Middleware {
         self.valid = self.outcomes.counter("valid")
     }
 
-    /// Verifies the bearer token and attaches the user.
-    public func handle(_ request: Request, next: Responder) async throws -> Response {
-        // The work is in synchronous helpers and a separate async function for the rare full
-        // verification: an async function's frame holds every value it keeps, it is allocated per
-        // request from the connection task's allocator, and with the checks inline this frame
-        // was 1,856 bytes (plus 880 for `verify`) of a `/user/me` that allocated 12.5 kB in all.
-        if let authenticated = try self.authenticateFromCache(request) {
-            return try await next(authenticated)
+    /// Attaches the user of a token this process has verified before (the signer's cache), or
+    /// refuses a missing or known-bad token, without suspending; a token not verified yet
+    /// continues in ``willRespondAsynchronously(to:)``. Synchronous on its common path, the
+    /// middleware shares one asynchronous step with the synchronous middlewares around it.
+    public func willRespond(to request: Request) throws -> MiddlewareDecision {
+        guard let authenticated = try self.authenticateFromCache(request) else {
+            return .continueAsynchronously
         }
-        return try await self.handleVerifying(request, next: next)
+        return .passChanged(authenticated)
     }
 
-    /// The rare path: a token this process has not verified yet. Never inlined, so that its
-    /// values stay out of `handle`'s frame.
-    @inline(never)
-    private func handleVerifying(_ request: Request, next: Responder) async throws -> Response {
-        try await next(try await self.authenticate(request))
+    /// Verifies a token that is not in the signer's cache yet, and attaches its user.
+    public func willRespondAsynchronously(to request: Request) async throws -> MiddlewareDecision {
+        .passChanged(try await self.authenticate(request))
     }
 
     /// The request with its user when its token is in the signer's cache of verified tokens (or
     /// when it is anonymous and that is allowed); `nil` when it needs a full verification.
-    @inline(never)
     private func authenticateFromCache(_ request: Request) throws -> Request? {
         guard let authorization = request.headers["authorization"] else {
             if self.allowAnonymous {
@@ -74,9 +70,9 @@ public struct WxAuthMiddleware: Middleware {
                 headers: ["www-authenticate": #"Bearer realm="miniweb""#]
             )
         }
-        let cached: LoginTokenClaims?
+        let cached: VerifiedLoginToken?
         do {
-            cached = try self.signer.cachedClaims(of: try self.token(from: authorization))
+            cached = try self.signer.cachedVerification(of: try self.token(from: authorization))
         } catch {
             self.outcomes.increment(error.code)
             throw error
@@ -87,14 +83,14 @@ public struct WxAuthMiddleware: Middleware {
 
     /// A full verification, for a token that `authenticateFromCache` found present and not cached.
     private func authenticate(_ request: Request) async throws -> Request {
-        let claims: LoginTokenClaims
+        let verified: VerifiedLoginToken
         do {
-            claims = try await self.signer.verify(String(try self.token(from: request.headers["authorization"] ?? "")))
+            verified = try await self.signer.verification(of: String(try self.token(from: request.headers["authorization"] ?? "")))
         } catch {
             self.outcomes.increment(error.code)
             throw error
         }
-        return try self.attach(claims, to: request)
+        return try self.attach(verified, to: request)
     }
 
     private func token(from authorization: String) throws(HTTPError) -> Substring {
@@ -105,24 +101,14 @@ public struct WxAuthMiddleware: Middleware {
     }
 
     /// Refuses a revoked session, or returns the request with its user.
-    @inline(never)
-    private func attach(_ claims: LoginTokenClaims, to request: Request) throws(HTTPError) -> Request {
-        if let revocations, revocations.isRevoked(claims.sid) {
+    private func attach(_ verified: VerifiedLoginToken, to request: Request) throws(HTTPError) -> Request {
+        if let revocations, revocations.isRevoked(sessionHash: verified.sessionHash) {
             self.outcomes.increment("revoked")
             throw LoginTokenSigner.invalid("The login session has ended (logged out): log in again.")
         }
         self.valid.increment()
         var request = request
-        request.setWxUser(
-            WxUser(
-                openID: claims.openid,
-                unionID: claims.unionid,
-                appID: self.signer.audience,
-                userID: claims.userID,
-                sessionID: claims.sid,
-                tokenExpiresAt: claims.expiresAt
-            )
-        )
+        request.setWxUser(verified.user)
         return request
     }
 

@@ -57,8 +57,12 @@ public final class LoginSessionRevocations: Service, Sendable {
 
     /// Whether tokens of `sessionID` must be refused.
     public func isRevoked(_ sessionID: String) -> Bool {
-        let key = sessionID.hashValue
-        return self.revoked.withLockedValue { $0[key] != nil }
+        self.isRevoked(sessionHash: sessionID.hashValue)
+    }
+
+    /// Whether tokens of the session whose id has this `hashValue` must be refused.
+    func isRevoked(sessionHash: Int) -> Bool {
+        self.revoked.withLockedValue { $0[sessionHash] != nil }
     }
 
     /// Records revocations (a local logout, or what the feed returned).

@@ -28,7 +28,7 @@ public struct IssuedLoginToken: Sendable {
 /// still checked for expiry on each use, and revocation does not depend on this cache.
 public final class LoginTokenSigner: Sendable {
     private let keys: JWTKeyCollection
-    private let verified: NIOLockedValueBox<[VerifiedTokenKey: LoginTokenClaims]>
+    private let verified: NIOLockedValueBox<[VerifiedTokenKey: VerifiedLoginToken]>
     private let verifiedCacheSize: Int
     private let signingKeyID: String
     private let acceptedKeyIDs: Set<String>
@@ -106,23 +106,7 @@ public final class LoginTokenSigner: Sendable {
     /// - Returns: Its claims.
     /// - Throws: `HTTPError` 401 `auth_expired` or `auth_invalid`.
     public func verify(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
-        if let claims = try self.cachedClaims(of: token[...]) {
-            return claims
-        }
-        let claims = try await self.verifyFully(token)
-        if self.verifiedCacheSize > 0 {
-            self.verified.withLockedValue { cache in
-                if cache.count >= self.verifiedCacheSize {
-                    // Forget expired tokens first; if that frees nothing, start over (the cache is
-                    // an optimisation: a miss costs one full verification).
-                    let now = Date()
-                    cache = cache.filter { $0.value.exp.value > now }
-                    if cache.count >= self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
-                }
-                cache[VerifiedTokenKey(token[...])] = claims
-            }
-        }
-        return claims
+        try await self.verification(of: token).claims
     }
 
     /// The claims of a token this signer has verified before, found without suspending: the
@@ -132,10 +116,36 @@ public final class LoginTokenSigner: Sendable {
     ///   needs ``verify(_:)``.
     /// - Throws: `HTTPError` 401 `auth_expired` when the cached token has expired since.
     public func cachedClaims(of token: Substring) throws(HTTPError) -> LoginTokenClaims? {
+        try self.cachedVerification(of: token)?.claims
+    }
+
+    /// ``verify(_:)``, with what the cache keeps of the token.
+    func verification(of token: String) async throws(HTTPError) -> VerifiedLoginToken {
+        if let verified = try self.cachedVerification(of: token[...]) {
+            return verified
+        }
+        let verified = VerifiedLoginToken(claims: try await self.verifyFully(token), audience: self.audience)
+        if self.verifiedCacheSize > 0 {
+            self.verified.withLockedValue { cache in
+                if cache.count >= self.verifiedCacheSize {
+                    // Forget expired tokens first; if that frees nothing, start over (the cache is
+                    // an optimisation: a miss costs one full verification).
+                    let now = Date()
+                    cache = cache.filter { $0.value.claims.exp.value > now }
+                    if cache.count >= self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
+                }
+                cache[VerifiedTokenKey(token[...])] = verified
+            }
+        }
+        return verified
+    }
+
+    /// ``cachedClaims(of:)``, with what the cache keeps of the token.
+    func cachedVerification(of token: Substring) throws(HTTPError) -> VerifiedLoginToken? {
         let key = VerifiedTokenKey(token)
-        guard let claims = self.verified.withLockedValue({ $0[key] }) else { return nil }
-        guard claims.exp.value > Date() else { throw LoginTokenSigner.expired }
-        return claims
+        guard let verified = self.verified.withLockedValue({ $0[key] }) else { return nil }
+        guard verified.claims.exp.value > Date() else { throw LoginTokenSigner.expired }
+        return verified
     }
 
     private func verifyFully(_ token: String) async throws(HTTPError) -> LoginTokenClaims {
