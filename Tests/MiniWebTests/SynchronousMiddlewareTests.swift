@@ -241,6 +241,22 @@ struct SynchronousMiddlewareTests {
         ])
     }
 
+    @Test("requests are routed before global middleware runs: it sees the route on the way in, and shares a step with the route's")
+    func routedBeforeGlobalMiddleware() async throws {
+        let routes = Trace()
+        let router = Router()
+        router.add(middleware: RouteRecorder(routes: routes, recordsRequests: true))
+        router.get("/users/:id") { request in request.parameters["id"] ?? "none" }
+        router.post("/users/:id") { _ in "posted" }
+        try await Application(router: router).test(.router) { (client) async throws in
+            #expect(try await client.get("/users/7").text == "7")
+            #expect(try await client.execute(.delete, "/users/7").status == .methodNotAllowed)
+            #expect(try await client.get("/nowhere").status == .notFound)
+            #expect(try await client.get("/bad%zz").status == .badRequest)
+        }
+        #expect(routes.all == ["in /users/:id", "/users/:id 200", "in nil", "nil 405", "in nil", "nil 404", "in nil", "nil 400"])
+    }
+
     @Test("didRespond gets the time the request reached the run, before the handler ran")
     func startedAt() async throws {
         let times = TimeTrace()
@@ -299,9 +315,17 @@ struct AsynchronousRenaming: Middleware {
     }
 }
 
-/// Records the route template and status of every response it sees.
+/// Records the route template and status of every response it sees, and the route of every
+/// request on the way in (`in` records).
 struct RouteRecorder: SynchronousMiddleware {
     let routes: Trace
+    var recordsRequests = false
+
+    func willRespond(to request: Request) -> MiddlewareDecision {
+        if self.recordsRequests { self.routes.record("in \(request.route ?? "nil")") }
+        return .pass
+    }
+
     func didRespond(to request: Request, with response: inout Response, startedAt: ContinuousClock.Instant) {
         self.routes.record("\(response.route ?? "nil") \(response.status.code)")
     }

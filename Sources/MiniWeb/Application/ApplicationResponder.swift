@@ -5,23 +5,23 @@ import NIOHTTP1
 /// The application's whole request pipeline: the global middleware around the routing table,
 /// then the finishing touches every response gets.
 struct ApplicationResponder: Sendable {
-    private let chain: Responder
+    private let table: RouterResponder
     private let errors: ErrorResponder
 
     init(router: Router, renderer: ErrorRenderer, logger: Logger) throws(RouterBuildError) {
         let errors = ErrorResponder(renderer: renderer, logger: logger)
-        let table = try RouterResponder(router: router, errors: errors)
-        self.chain = MiddlewareChain.compose(router.globalMiddleware, around: table.respond(to:), errors: errors)
+        self.table = try RouterResponder(router: router, errors: errors)
         self.errors = errors
     }
 
     /// Answers a request: never throws, every failure is rendered.
     func respond(to request: Request) async -> Response {
         var response: Response
+        let (routed, responder) = self.table.route(request)
         do {
-            response = try await self.chain(request)
+            response = try await responder(routed)
         } catch {
-            response = self.errors.response(for: error, to: request)
+            response = self.errors.response(for: error, to: routed)
         }
         response.finish(for: request.method)
         return response

@@ -10,7 +10,8 @@ struct ErrorResponder: Sendable {
     let logger: Logger
 
     // Never inlined: it is the catch block of every step of every middleware chain, and inline it
-    // would grow each step's async frame (see `RouterResponder.respond(to:)`).
+    // would grow each step's async frame (allocated per request from the connection task's
+    // allocator: every value an async function holds has a slot in it).
     @inline(never)
     func response(for error: any Error, to request: Request) -> Response {
         if let convertible = error as? any HTTPErrorConvertible {

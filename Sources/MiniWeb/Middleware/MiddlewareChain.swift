@@ -8,8 +8,9 @@ enum MiddlewareChain {
     ///   - middleware: Outermost first.
     ///   - endpoint: What the innermost middleware calls.
     ///   - errors: Renders thrown errors.
-    ///   - route: The route's template, which the outermost step writes into every response
-    ///     (``Response/route``), rendered errors included; `nil` leaves responses as they are.
+    ///   - route: The route's template, which every step writes into the response
+    ///     (``Response/route``), rendered errors and middleware answers included, before any
+    ///     middleware outside it sees the response; `nil` leaves responses as they are.
     /// - Returns: The composed responder. It throws only when there is no middleware and no
     ///   route to write: then it is `endpoint` itself, and the caller renders its errors.
     static func compose(
@@ -19,10 +20,10 @@ enum MiddlewareChain {
         labelling route: String? = nil
     ) -> Responder {
         // Each step is an async frame per request (allocated from the connection task's
-        // allocator), so there are as few as the semantics allow: the outermost step writes the
-        // route itself, a run of synchronous middlewares catches its inner errors itself, and
-        // the endpoint gets a catching step of its own only under an asynchronous middleware or
-        // to be labelled. The catch blocks and the labelling are calls that are never inlined.
+        // allocator), so there are as few as the semantics allow: a run of synchronous
+        // middlewares catches its inner errors and writes the route itself, and the endpoint
+        // gets a catching step of its own only under an asynchronous middleware or to be
+        // labelled. The catch blocks and the labelling are calls that are never inlined.
         var layers: [Layer] = []
         for step in middleware {
             if let synchronous = step as? any SynchronousMiddleware {
@@ -37,33 +38,26 @@ enum MiddlewareChain {
         }
         guard !layers.isEmpty else {
             guard let route else { return endpoint }
-            return { request in
-                do {
-                    return Self.labelled(try await endpoint(request), route: route)
-                } catch {
-                    return Self.labelled(errors.response(for: error, to: request), route: route)
-                }
-            }
+            return Self.catching(endpoint, errors: errors, labelling: route)
         }
         var next = endpoint
         var nextThrows = true
-        for (index, layer) in layers.enumerated().reversed() {
-            let label = index == 0 ? route : nil
+        for layer in layers.reversed() {
             switch layer {
             case .run(let steps):
-                let run = SynchronousMiddlewareRun(steps: steps, inner: next, errors: errors, label: label)
+                let run = SynchronousMiddlewareRun(steps: steps, inner: next, errors: errors, label: route)
                 next = { request in await run.respond(to: request) }
             case .step(let step):
-                let inner = nextThrows ? Self.catching(next, errors: errors) : next
+                let inner = nextThrows ? Self.catching(next, errors: errors, labelling: route) : next
                 // Two closures rather than one that labels when it has a label: the labelling
                 // calls made every step's frame 432 + 432 bytes (with its forwarder's), against
-                // 432 + 256 without them, and only a route's outermost step labels.
-                if let label {
+                // 432 + 256 without them, and only a routed chain labels.
+                if let route {
                     next = { request in
                         do {
-                            return Self.labelled(try await step.handle(request, next: inner), route: label)
+                            return Self.labelled(try await step.handle(request, next: inner), route: route)
                         } catch {
-                            return Self.labelled(errors.response(for: error, to: request), route: label)
+                            return Self.labelled(errors.response(for: error, to: request), route: route)
                         }
                     }
                 } else {
@@ -87,13 +81,23 @@ enum MiddlewareChain {
         case step(any Middleware)
     }
 
-    /// `responder`, with its errors rendered: what an asynchronous middleware gets as `next`.
-    private static func catching(_ responder: @escaping Responder, errors: ErrorResponder) -> Responder {
-        { request in
+    /// `responder`, with its errors rendered and its responses labelled with `route` (when there
+    /// is one): what an asynchronous middleware gets as `next`.
+    private static func catching(_ responder: @escaping Responder, errors: ErrorResponder, labelling route: String?) -> Responder {
+        guard let route else {
+            return { request in
+                do {
+                    return try await responder(request)
+                } catch {
+                    return errors.response(for: error, to: request)
+                }
+            }
+        }
+        return { request in
             do {
-                return try await responder(request)
+                return Self.labelled(try await responder(request), route: route)
             } catch {
-                return errors.response(for: error, to: request)
+                return Self.labelled(errors.response(for: error, to: request), route: route)
             }
         }
     }

@@ -16,7 +16,8 @@ struct SynchronousMiddlewareRun: Sendable {
     /// The rest of the chain; the run renders what it throws.
     let inner: Responder
     let errors: ErrorResponder
-    /// The route template to write into every response, when the run is a route's outermost step.
+    /// The route template to write into every response before the `didRespond` hooks see it,
+    /// when the run is part of a route's chain.
     let label: String?
 
     init(steps: [any SynchronousMiddleware], inner: @escaping Responder, errors: ErrorResponder, label: String?) {
@@ -123,10 +124,11 @@ struct SynchronousMiddlewareRun: Sendable {
 
     /// The `didRespond` hooks of the steps that passed the request on, innermost first, each
     /// given the request it passed on; a thrown error replaces the response with its rendering
-    /// (for the request the step received). Then the route, if the run writes one.
+    /// (for the request the step received). Every response the hooks see, and the one returned,
+    /// carries the route, if the run writes one.
     @inline(never)
     private func leave(_ response: consuming Response, _ request: Request, _ state: borrowing RunState) -> Response {
-        var response = consume response
+        var response = MiddlewareChain.labelled(consume response, route: self.label)
         let start = state.start
         var index = state.entered
         while index > 0 {
@@ -137,11 +139,11 @@ struct SynchronousMiddlewareRun: Sendable {
                 }
             } catch {
                 response = state.with(state.received(by: index), original: request) { received in
-                    self.errors.response(for: error, to: received)
+                    MiddlewareChain.labelled(self.errors.response(for: error, to: received), route: self.label)
                 }
             }
         }
-        return MiddlewareChain.labelled(consume response, route: self.label)
+        return response
     }
 }
 
