@@ -13,9 +13,10 @@ public struct Response: Sendable {
     public var headers: Headers
     /// The body bytes.
     public var body: ByteBuffer
-    /// The template of the route that produced this response (e.g. `/users/:id`), set by the
-    /// router; `nil` for responses no route produced (404, 405, a middleware's own answer).
-    /// Middleware outside the router use it as a bounded label, e.g. for metrics.
+    /// The template of the route the request matched (e.g. `/users/:id`), written by the route's
+    /// chain into every response it gives, whatever produced it (the handler, a rendered error, a
+    /// middleware's own answer), before the middleware outside that step sees it; `nil` when no
+    /// route matched (400, 404, 405). Middleware use it as a bounded label, e.g. for metrics.
     public internal(set) var route: String?
 
     /// Creates a response.
