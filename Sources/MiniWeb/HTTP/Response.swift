@@ -13,10 +13,12 @@ public struct Response: Sendable {
     public var headers: Headers
     /// The body bytes.
     public var body: ByteBuffer
-    /// The template of the route the request matched (e.g. `/users/:id`), written by the route's
-    /// chain into every response it gives, whatever produced it (the handler, a rendered error, a
-    /// middleware's own answer), before the middleware outside that step sees it; `nil` when no
-    /// route matched (400, 404, 405). Middleware use it as a bounded label, e.g. for metrics.
+    /// The template of the route the request matched (e.g. `/users/:id`); `nil` when no route
+    /// matched (400, 404, 405). A bounded label, e.g. for metrics: it is written into every
+    /// response of a routed request, whatever produced it (the handler, a rendered error, a
+    /// middleware's own answer), before a ``SynchronousMiddleware``'s `didRespond` sees it. An
+    /// asynchronous ``Middleware`` may get a response without it from `next`, and reads the route
+    /// as ``Request/route`` (requests are routed before any middleware runs).
     public internal(set) var route: String?
 
     /// Creates a response.
