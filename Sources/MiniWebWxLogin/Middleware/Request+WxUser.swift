@@ -2,17 +2,7 @@ import MiniWeb
 
 /// Where the WeChat middleware keeps the request's user.
 enum WxUserKey: RequestStorageKey {
-    typealias Value = WxUserBox
-}
-
-/// A user as request storage holds it: a reference, which the storage keeps inline. A `WxUser`
-/// itself is too large for that, and each request that stored one made an allocation for it.
-final class WxUserBox: Sendable {
-    let user: WxUser
-
-    init(_ user: WxUser) {
-        self.user = user
-    }
+    typealias Value = WxUser
 }
 
 extension Request {
@@ -23,27 +13,22 @@ extension Request {
     ///   client's.
     public var wxUser: WxUser {
         get throws {
-            guard let box = self.storage[WxUserKey.self] else {
+            guard let user = self.storage[WxUserKey.self] else {
                 throw WxUserMissingError(route: self.route ?? String(self.path))
             }
-            return box.user
+            return user
         }
     }
 
     /// The WeChat user, or `nil` when no WeChat middleware attached one (e.g. behind
     /// ``WxAuthMiddleware`` with anonymous requests allowed).
     public var wxUserIfPresent: WxUser? {
-        self.storage[WxUserKey.self]?.user
+        self.storage[WxUserKey.self]
     }
 
     /// Attaches a user (what the WeChat middleware does; useful in tests).
     public mutating func setWxUser(_ user: WxUser?) {
-        self.storage[WxUserKey.self] = user.map(WxUserBox.init)
-    }
-
-    /// Attaches a user already boxed (one that many requests share).
-    mutating func setWxUser(_ box: WxUserBox) {
-        self.storage[WxUserKey.self] = box
+        self.storage[WxUserKey.self] = user
     }
 }
 
