@@ -2,8 +2,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// The application's whole request pipeline: the global middleware around the routing table,
-/// then the finishing touches every response gets.
+/// The application's whole request pipeline: routing, then the route's chain (the global
+/// middleware included; see ``RouterResponder``), then the finishing touches every response gets.
 struct ApplicationResponder: Sendable {
     private let table: RouterResponder
     private let errors: ErrorResponder
