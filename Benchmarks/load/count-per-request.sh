@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Counts, per request, how often a server calls malloc, swift_allocObject, swift_retain and
-# swift_getGenericMetadata: exact figures that do not drift with the machine's speed, for changes
-# too small to show through this VM's noise in requests/s.
+# swift_getGenericMetadata, and how many async frames it allocates (swift_task_alloc: calls and
+# bytes; each async call's frame comes from the connection task's allocator): exact figures that
+# do not drift with the machine's speed, for changes too small to show through this VM's noise in
+# requests/s.
 #
 #   Benchmarks/load/count-per-request.sh hello PATH [MINIWEBHELLO]     e.g. hello /plaintext
 #   Benchmarks/load/count-per-request.sh app PATH [SAMPLEAPP]          e.g. app /user/me
 #
 # `app` runs SampleApp (SQLite in a temporary directory, with the WeChat emulator) and sends a
 # login's token with every request. The binaries default to the release builds. Needs root and
-# `perf` with uprobes: it adds the four probes with `perf probe` and removes them when done. The
+# `perf` with uprobes: it adds the five probes with `perf probe` and removes them when done. The
 # server runs on core 0, wrk (1 thread, 4 connections, 2 s) on core 1; the probes slow the server
 # down by an order of magnitude, which does not change the counts.
 set -euo pipefail
@@ -25,12 +27,15 @@ esac
 
 libc=$(ldd "$binary" | awk '$1 ~ /^libc\.so/ {print $3}')
 swiftcore=$(ldd "$binary" | awk '$1 ~ /^libswiftCore\.so/ {print $3}')
+concurrency=$(ldd "$binary" | awk '$1 ~ /^libswift_Concurrency\.so/ {print $3}')
 added=()
 probe() {  # probe LIBRARY FUNCTION EVENT
     if ! perf probe -l 2>/dev/null | grep -q "$3 "; then
         perf probe -q -x "$1" -a "$2" && added+=("$3")
     fi
 }
+# The frame size is swift_task_alloc's first argument.
+probe "$concurrency" 'swift_task_alloc size=%di:u64' probe_libswift_Concurrency:swift_task_alloc
 probe "$libc" malloc probe_libc:malloc
 probe "$swiftcore" swift_allocObject probe_libswiftCore:swift_allocObject
 probe "$swiftcore" swift_retain probe_libswiftCore:swift_retain
@@ -80,3 +85,15 @@ kill -INT $counter
 wait $counter 2>/dev/null || true
 echo "$kind $path: $requests requests"
 awk -F, -v n="$requests" '/probe_/ { sub(/^probe_[^:]*:/, "", $3); printf "  %-26s %8.2f per request\n", $3, $1 / n }' "$work/stat"
+
+# The frames' sizes: the task allocations of another 1 s of load, recorded with their size.
+perf record -q -e probe_libswift_Concurrency:swift_task_alloc -p "$pid" -o "$work/frames.data" >/dev/null 2>&1 &
+recorder=$!
+sleep 0.3
+requests=$(taskset -c 1 wrk -t1 -c4 -d1s "${headers[@]}" "$url" | awk '/requests in/ {print $1}')
+sleep 0.3
+kill -INT $recorder
+wait $recorder 2>/dev/null || true
+perf script -i "$work/frames.data" -F trace 2>/dev/null | awk -v n="$requests" '
+    { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) { split($i, field, "="); calls++; bytes += field[2] } }
+    END { printf "  %-26s %8.2f per request, %.0f bytes\n", "swift_task_alloc", calls / n, bytes / n }'
