@@ -89,7 +89,7 @@ struct SynchronousMiddlewareRun: Sendable {
                 state.suspended = true
                 return nil
             }
-            if let answer = state.record(decision) {
+            if let answer = state.record(consume decision) {
                 return answer
             }
         }
@@ -114,7 +114,7 @@ struct SynchronousMiddlewareRun: Sendable {
                 let error = UnimplementedAsynchronousHook(middleware: type(of: self.steps[index]), repeated: true)
                 return self.errors.response(for: error, to: received)
             }
-            if let answer = state.record(decision) {
+            if let answer = state.record(consume decision) {
                 return answer
             }
             if let answer = self.enter(request, &state) {
