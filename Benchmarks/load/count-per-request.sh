@@ -74,26 +74,27 @@ else
     headers=(-H "Authorization: Bearer $token")
 fi
 url="http://127.0.0.1:$port$path"
+# Runs `perf ARGUMENTS... -p <server>` while wrk loads the server for SECONDS, and prints the
+# number of requests wrk completed meanwhile.
+perf_under_load() {  # SECONDS ARGUMENTS...
+    local seconds=$1 perf_pid
+    shift
+    perf "$@" -p "$pid" >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 0.3
+    taskset -c 1 wrk -t1 -c4 -d"${seconds}s" "${headers[@]}" "$url" | awk '/requests in/ {print $1}'
+    sleep 0.3
+    kill -INT $perf_pid
+    wait $perf_pid 2>/dev/null || true
+}
 taskset -c 1 wrk -t1 -c4 -d1s "${headers[@]}" "$url" >/dev/null
 sleep 0.5
-perf stat -x, -e "$events" -p "$pid" -o "$work/stat" &
-counter=$!
-sleep 0.3
-requests=$(taskset -c 1 wrk -t1 -c4 -d2s "${headers[@]}" "$url" | awk '/requests in/ {print $1}')
-sleep 0.3
-kill -INT $counter
-wait $counter 2>/dev/null || true
+requests=$(perf_under_load 2 stat -x, -e "$events" -o "$work/stat")
 echo "$kind $path: $requests requests"
 awk -F, -v n="$requests" '/probe_/ { sub(/^probe_[^:]*:/, "", $3); printf "  %-26s %8.2f per request\n", $3, $1 / n }' "$work/stat"
 
 # The frames' sizes: the task allocations of another 1 s of load, recorded with their size.
-perf record -q -e probe_libswift_Concurrency:swift_task_alloc -p "$pid" -o "$work/frames.data" >/dev/null 2>&1 &
-recorder=$!
-sleep 0.3
-requests=$(taskset -c 1 wrk -t1 -c4 -d1s "${headers[@]}" "$url" | awk '/requests in/ {print $1}')
-sleep 0.3
-kill -INT $recorder
-wait $recorder 2>/dev/null || true
+requests=$(perf_under_load 1 record -q -e probe_libswift_Concurrency:swift_task_alloc -o "$work/frames.data")
 perf script -i "$work/frames.data" -F trace 2>/dev/null | awk -v n="$requests" '
     { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) { split($i, field, "="); calls++; bytes += field[2] } }
     END { printf "  %-26s %8.2f per request, %.0f bytes\n", "swift_task_alloc", calls / n, bytes / n }'
