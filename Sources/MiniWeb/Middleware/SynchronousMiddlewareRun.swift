@@ -85,12 +85,11 @@ struct SynchronousMiddlewareRun: Sendable {
                     return .answer(self.errors.response(for: error, to: received))
                 }
             }
-            if case .continueAsynchronously = decision {
-                state.suspended = true
-                return nil
-            }
             if let answer = state.record(consume decision) {
                 return answer
+            }
+            if state.suspended {
+                return nil
             }
         }
         return nil
@@ -165,14 +164,15 @@ private struct RunState {
     /// Whether step `entered` asked to continue asynchronously.
     var suspended = false
 
-    /// Records the decision of step `entered` (not ``MiddlewareDecision/continueAsynchronously``):
-    /// `nil` when it passed the request on, or its answer.
+    /// Records the decision of step `entered`: its answer, or `nil` when it passed the request on
+    /// (then the next step is `entered`) or asked to continue asynchronously (then `suspended`).
     mutating func record(_ decision: consuming MiddlewareDecision) -> Response? {
         switch consume decision {
         case .pass:
             break
         case .continueAsynchronously:
-            assertionFailure("the caller handles .continueAsynchronously")
+            self.suspended = true
+            return nil
         case .passChanged(let changed):
             self.versions.append(consume changed)
             self.changedBy |= 1 << self.entered
