@@ -145,4 +145,39 @@ struct RequestTests {
         #expect(storage[Second.self] == 2)
         #expect(copy[Second.self] == 3)
     }
+
+    /// A class value is kept as a plain reference by the key's own subscript and as an
+    /// existential by a generic caller's; each reads what the other stored.
+    @Test("request storage: class values, stored and read through either subscript")
+    func storageOfClassValues() {
+        final class Session: Sendable {
+            let id: String
+            init(id: String) { self.id = id }
+        }
+        enum SessionKey: RequestStorageKey { typealias Value = Session }
+        enum Name: RequestStorageKey { typealias Value = String }
+        func genericSet<Key: RequestStorageKey>(_ storage: inout RequestStorage, _ key: Key.Type, _ value: Key.Value?) {
+            storage[key] = value
+        }
+        func genericGet<Key: RequestStorageKey>(_ storage: RequestStorage, _ key: Key.Type) -> Key.Value? {
+            storage[key]
+        }
+        var storage = RequestStorage()
+        let first = Session(id: "first")
+        storage[Name.self] = "name"
+        storage[SessionKey.self] = first
+        #expect(storage[SessionKey.self] === first)
+        #expect(genericGet(storage, SessionKey.self) === first)
+        let second = Session(id: "second")
+        genericSet(&storage, SessionKey.self, second)
+        #expect(storage[SessionKey.self] === second)
+        #expect(genericGet(storage, SessionKey.self)?.id == "second")
+        #expect(storage[Name.self] == "name")
+        storage[SessionKey.self] = nil
+        #expect(storage[SessionKey.self] == nil && !storage.contains(SessionKey.self))
+        genericSet(&storage, SessionKey.self, first)
+        #expect(storage.contains(SessionKey.self) && storage[SessionKey.self]?.id == "first")
+        genericSet(&storage, SessionKey.self, nil)
+        #expect(genericGet(storage, SessionKey.self) == nil && storage[Name.self] == "name")
+    }
 }

@@ -76,12 +76,12 @@ enum MiddlewareChain {
         }
     }
 
-    /// The response with its route written, when there is one to write.
+    /// Writes the route into the response, when there is one to write. In place: taking and
+    /// returning the response copied it (a retain of each of its references).
     @inline(never)
-    static func labelled(_ response: consuming Response, route: String?) -> Response {
+    static func label(_ response: inout Response, route: String?) {
         if let route {
             response.route = route
         }
-        return response
     }
 }

@@ -36,13 +36,14 @@ struct SynchronousMiddlewareRun: Sendable {
         // the hooks run in synchronous functions, and only the run's small state lives across
         // the `await` (with the hooks inline, this frame was 2.5 kB).
         var state = RunState()
-        let response: Response
+        var response: Response
         if let early = self.enter(request, &state) {
             response = early
         } else {
             response = await self.innerResponse(request, &state)
         }
-        return self.leave(consume response, request, state)
+        self.leave(&response, request, &state)
+        return response
     }
 
     /// The response from inside the run, after the rest of the way in where a step asked to
@@ -127,29 +128,57 @@ struct SynchronousMiddlewareRun: Sendable {
     /// given the request it passed on; a thrown error replaces the response with its rendering
     /// (for the request the step received). Every response the hooks see, and the one returned,
     /// carries the route, if the run writes one.
+    ///
+    /// Each changed version is moved out of the state when the way out reaches it, into a
+    /// constant that is lent to the hooks: lent from the array (or through a pointer into it, or
+    /// from an optional), it was copied for every call (a retain of each of its references).
     @inline(never)
-    private func leave(_ response: consuming Response, _ request: Request, _ state: borrowing RunState) -> Response {
-        var response = MiddlewareChain.labelled(consume response, route: self.label)
-        let start = state.start
+    private func leave(_ response: inout Response, _ request: Request, _ state: inout RunState) {
+        MiddlewareChain.label(&response, route: self.label)
         var index = state.entered
         while index > 0 {
+            let version = state.passedOn(by: index - 1)
+            guard version > 0 else {
+                self.leave(passing: request, version: 0, from: &index, &response, request, state)
+                return
+            }
+            // The versions after this one are no longer needed; this one is the last left.
+            state.versions.removeLast(state.versions.count - version)
+            let passed = state.versions.removeLast()
+            self.leave(passing: passed, version: version, from: &index, &response, request, state)
+        }
+    }
+
+    /// The `didRespond` hooks of the steps before `index` that passed on version `version`,
+    /// which is `passed`; `index` ends at the first step that passed on another.
+    @inline(__always)
+    private func leave(
+        passing passed: Request,
+        version: Int,
+        from index: inout Int,
+        _ response: inout Response,
+        _ request: Request,
+        _ state: borrowing RunState
+    ) {
+        while index > 0, state.passedOn(by: index - 1) == version {
             index -= 1
             do {
-                try state.with(state.passedOn(by: index), original: request) { passed in
-                    try self.steps[index].didRespond(to: passed, with: &response, startedAt: start)
-                }
+                try self.steps[index].didRespond(to: passed, with: &response, startedAt: state.start)
             } catch {
-                response = state.with(state.received(by: index), original: request) { received in
-                    MiddlewareChain.labelled(self.errors.response(for: error, to: received), route: self.label)
+                // The version the step received: the one it passed on, or the one before (still
+                // in the state) if it changed the request.
+                let received = state.received(by: index)
+                if received == version {
+                    response = self.errors.response(for: error, to: passed)
+                } else {
+                    response = state.with(received, original: request) { received in self.errors.response(for: error, to: received) }
                 }
+                MiddlewareChain.label(&response, route: self.label)
             }
         }
-        return response
     }
 }
 
-/// What a ``SynchronousMiddlewareRun`` keeps across the `await`: when it started, how far in it
-/// went, and the versions of the request its steps made.
 private struct RunState {
     let start = ContinuousClock.now
     /// How many steps passed the request on: their `didRespond` runs.
@@ -196,6 +225,9 @@ private struct RunState {
     /// Calls `body` with version `version` of the request (0 is `original`), without copying it.
     @inline(__always)
     func with<Result>(_ version: Int, original: Request, _ body: (Request) throws -> Result) rethrows -> Result {
-        version == 0 ? try body(original) : try body(self.versions[version - 1])
+        guard version > 0 else { return try body(original) }
+        // Through the buffer, whose subscript lends the element: the array's copies it (a retain
+        // of each of the request's references).
+        return try self.versions.withUnsafeBufferPointer { versions in try body(versions.baseAddress.unsafelyUnwrapped[version - 1]) }
     }
 }

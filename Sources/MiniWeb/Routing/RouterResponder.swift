@@ -35,16 +35,16 @@ struct RouterResponder: Sendable {
         self.unrouted = MiddlewareChain.compose(global, around: { request in throw Self.routingError(for: request, in: root) }, errors: errors)
     }
 
-    /// The responder that answers a request, and the request with the route's template and
-    /// parameters; ``unrouted`` when no route answers it.
-    func route(_ request: Request) -> (Request, Responder) {
+    /// The responder that answers a request, which it gives the route's template and parameters
+    /// (in place: a copy would retain each of the request's references); ``unrouted`` when no
+    /// route answers it.
+    func route(_ request: inout Request) -> Responder {
         var captures = RouteCaptures()
         guard request.hasValidTarget, let endpoint = Self.find(request.method, request.pathComponents, 0, self.root, &captures) else {
-            return (request, self.unrouted)
+            return self.unrouted
         }
-        var request = request
         request.match = endpoint.match(captures)
-        return (request, endpoint.responder)
+        return endpoint.responder
     }
 
     /// Why no route answers `request`: 400 for an invalid target, otherwise 405 with the methods

@@ -24,8 +24,9 @@ struct HTTPConnection {
                     for try await event in inbound {
                         switch event {
                         case .request(let head, let body):
-                            let request = Request(head: head, body: body, remoteAddress: remoteAddress, id: requestIDs.next())
-                            let response = await self.responder.respond(to: request)
+                            let response = await self.responder.respond(
+                                to: Request(head: head, body: body, remoteAddress: remoteAddress, id: requestIDs.next())
+                            )
                             try await Self.write(consume response, version: head.version, keepAlive: head.isKeepAlive, date: self.dates.current(), to: outbound)
                         case .reject(let error):
                             self.logger.debug(
