@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Counts, per request, how often a server calls malloc, swift_allocObject, swift_retain and
-# swift_getGenericMetadata, and how many async frames it allocates (swift_task_alloc: calls and
+# Counts, per request, how often a server calls malloc, swift_allocObject, swift_retain,
+# swift_getGenericMetadata, pthread_mutex_lock and swift_task_switch (each of which looks up the
+# task's executor preference under a lock), and how many async frames it allocates (swift_task_alloc: calls and
 # bytes; each async call's frame comes from the connection task's allocator): exact figures that
 # do not drift with the machine's speed, for changes too small to show through this VM's noise in
 # requests/s.
@@ -10,7 +11,7 @@
 #
 # `app` runs SampleApp (SQLite in a temporary directory, with the WeChat emulator) and sends a
 # login's token with every request. The binaries default to the release builds. Needs root and
-# `perf` with uprobes: it adds the five probes with `perf probe` and removes them when done. The
+# `perf` with uprobes: it adds the seven probes with `perf probe` and removes them when done. The
 # server runs on core 0, wrk (1 thread, 4 connections, 2 s) on core 1; the probes slow the server
 # down by an order of magnitude, which does not change the counts.
 set -euo pipefail
@@ -40,7 +41,10 @@ probe "$libc" malloc probe_libc:malloc
 probe "$swiftcore" swift_allocObject probe_libswiftCore:swift_allocObject
 probe "$swiftcore" swift_retain probe_libswiftCore:swift_retain
 probe "$swiftcore" swift_getGenericMetadata probe_libswiftCore:swift_getGenericMetadata
+probe "$libc" pthread_mutex_lock probe_libc:pthread_mutex_lock
+probe "$concurrency" swift_task_switch probe_libswift_Concurrency:swift_task_switch
 events=probe_libc:malloc,probe_libswiftCore:swift_allocObject,probe_libswiftCore:swift_retain,probe_libswiftCore:swift_getGenericMetadata
+events=$events,probe_libc:pthread_mutex_lock,probe_libswift_Concurrency:swift_task_switch
 
 work=$(mktemp -d)
 cleanup() {

@@ -74,11 +74,18 @@ peak_kb() {
 
 # measure NAME URL CONNECTIONS [wrk options]: one wrk run, kept in runs_rps[NAME,CONNECTIONS]
 # and runs_p99[...]; settle turns every name's runs into their medians, rps[...] and p99[...].
-declare -A runs_rps runs_p99
+# With MEASURED_PID set, the server's CPU time per request (user and system, over the run) goes
+# into runs_cpu[...] and cpu[...] as well: on this VM, steadier than requests/s.
+declare -A runs_rps runs_p99 runs_cpu cpu
 measure() {
-    local name=$1 url=$2 c=$3 result errors
+    local name=$1 url=$2 c=$3 result errors before after
     shift 3
+    [ -z "${MEASURED_PID:-}" ] || before=$(cpu_ticks "$MEASURED_PID")
     result=$(taskset -c 1 wrk -t2 -c"$c" -d"${duration}s" --latency "$@" "$url")
+    if [ -n "${MEASURED_PID:-}" ]; then
+        after=$(cpu_ticks "$MEASURED_PID")
+        runs_cpu[$name,$c]+="$(echo "$result" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { printf "%.1f", t / hz * 1e6 / $1 }') "
+    fi
     runs_rps[$name,$c]+="$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}') "
     # p99 in milliseconds, whatever unit wrk chose.
     runs_p99[$name,$c]+="$(echo "$result" | awk '$1 == "99%" { v = $2; f = 1
@@ -93,6 +100,9 @@ settle() {
     for key in "${!runs_rps[@]}"; do
         rps[$key]=$(median "${runs_rps[$key]}")
         p99[$key]="$(median "${runs_p99[$key]}")ms"
+    done
+    for key in "${!runs_cpu[@]}"; do
+        cpu[$key]=$(median "${runs_cpu[$key]}")
     done
 }
 
@@ -174,8 +184,8 @@ taskset -c 1 wrk -t2 -c64 -d2s -H "Authorization: Bearer $token" "http://127.0.0
 # within seconds of each other.
 for c in "${connections[@]}"; do
     for _ in $(seq "$rounds"); do
-        measure "plaintext-paired" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" "$c"
-        measure "me" "http://127.0.0.1:$sample_port/user/me" "$c" -H "Authorization: Bearer $token"
+        MEASURED_PID=${server_pid[MiniWebHello]} measure "plaintext-paired" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" "$c"
+        MEASURED_PID=$sample_pid measure "me" "http://127.0.0.1:$sample_port/user/me" "$c" -H "Authorization: Bearer $token"
     done
 done
 settle
@@ -223,10 +233,10 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo
     echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x."
     echo
-    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio |"
-    echo "|---|---|---|---|---|---|"
+    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio |"
+    echo "|---|---|---|---|---|---|---|---|"
     for c in "${connections[@]}"; do
-        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(awk -v m="${rps[me,$c]}" -v p="${rps[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", m / p }')x |"
+        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(awk -v m="${rps[me,$c]}" -v p="${rps[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", m / p }')x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(awk -v m="${cpu[me,$c]}" -v p="${cpu[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", p / m }')x |"
     done
     echo
     echo "Every round of each figure, in the order run (req/s):"
