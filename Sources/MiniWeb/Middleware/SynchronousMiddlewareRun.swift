@@ -179,6 +179,8 @@ struct SynchronousMiddlewareRun: Sendable {
     }
 }
 
+/// What a ``SynchronousMiddlewareRun`` keeps across the `await`: when it started, how far in it
+/// went, and the versions of the request its steps made.
 private struct RunState {
     let start = ContinuousClock.now
     /// How many steps passed the request on: their `didRespond` runs.
@@ -222,12 +224,11 @@ private struct RunState {
         (self.changedBy & UInt8(truncatingIfNeeded: (2 << index) - 1)).nonzeroBitCount
     }
 
-    /// Calls `body` with version `version` of the request (0 is `original`), without copying it.
+    /// Calls `body` with version `version` of the request (0 is `original`). A version is copied
+    /// out of the array for the call (a retain of each of its references): the way out, which
+    /// calls most hooks, moves the versions out instead (see `leave`).
     @inline(__always)
     func with<Result>(_ version: Int, original: Request, _ body: (Request) throws -> Result) rethrows -> Result {
-        guard version > 0 else { return try body(original) }
-        // Through the buffer, whose subscript lends the element: the array's copies it (a retain
-        // of each of the request's references).
-        return try self.versions.withUnsafeBufferPointer { versions in try body(versions.baseAddress.unsafelyUnwrapped[version - 1]) }
+        version == 0 ? try body(original) : try body(self.versions[version - 1])
     }
 }
