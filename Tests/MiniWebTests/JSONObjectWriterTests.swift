@@ -20,6 +20,23 @@ struct JSONObjectWriterTests {
         #expect(String(buffer: JSONObjectWriter().finish()) == "{}")
     }
 
+    @Test("escaped names and values after other members and inside arrays keep their separators")
+    func escapingBetweenMembers() throws {
+        var json = JSONObjectWriter()
+        json.string("a", "plain")
+        json.string("q\"uote", "line\nbreak")
+        json.strings("tags", ["x", "back\\slash", "tab\t"])
+        json.object("nested") { nested in
+            nested.string("first", "\"")
+            nested.integer("n", 7)
+        }
+        let text = String(buffer: json.finish())
+        #expect(text == #"{"a":"plain","q\"uote":"line\u000abreak","tags":["x","back\\slash","tab\u0009"],"nested":{"first":"\"","n":7}}"#)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["q\"uote"] as? String == "line\nbreak")
+        #expect(object["tags"] as? [String] == ["x", "back\\slash", "tab\t"])
+    }
+
     @Test(
         "strings are escaped so that they decode to themselves",
         arguments: ["plain", "quote \" backslash \\ slash /", "tab \t newline \n nul \u{0} \u{1F}", "你好 😀 e\u{301}", ""]

@@ -101,4 +101,23 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try Response.json(record))
         }
     }
+    // The same members written by hand, as SampleApp's login and /user/me answers are.
+    Benchmark("JSON writing of a user record (JSONObjectWriter)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var json = JSONObjectWriter()
+            json.integer("code", 200)
+            json.object("userinfo") { user in
+                user.string("openId", record.openId)
+                user.string("unionId", record.unionId)
+                user.string("nickName", record.nickName)
+                user.string("avatarUrl", record.avatarUrl)
+                user.integer("gender", record.gender)
+                user.string("city", record.city)
+                user.string("province", record.province)
+                user.string("country", record.country)
+                user.string("language", record.language)
+            }
+            blackHole(json.response())
+        }
+    }
 }
