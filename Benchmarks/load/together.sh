@@ -76,8 +76,11 @@ for spec in "$4" "$5"; do
     urls+=("http://127.0.0.1:$port$path")
     port=$((port + 1))
 done
-# Every request carries a token (the hello server ignores it), so that both read the same
-# request size when both paths are the same.
+# Every request carries the same token: a hello server ignores it but still reads it, so that
+# both servers read requests of the same size (a SampleApp token is about 320 bytes).
+for index in 0 1; do
+    [ "${tokens[$index]}" != none ] || tokens[$index]=${tokens[$((1 - index))]}
+done
 for index in 0 1; do
     taskset -c 1 wrk -t2 -c64 -d1s -H "Authorization: Bearer ${tokens[$index]}" "${urls[$index]}" >/dev/null
 done
