@@ -3,10 +3,13 @@
 # with the VM's drift taken out.
 #
 #   Benchmarks/load/together.sh ROUNDS SECONDS CONNECTIONS A B
-#   A and B: KIND:PATH[:BINARY], KIND hello (MiniWebHello) or app (SampleApp serve)
+#   A and B: KIND:PATH[:BINARY], KIND hello (MiniWebHello), app (SampleApp serve, GET PATH with
+#   a login's token) or login (SampleApp serve, POST /user/wxlogin with a fresh code per request,
+#   through load/login.lua; PATH is ignored)
 #
 #   Benchmarks/load/together.sh 4 3 256 hello:/plaintext app:/user/me
 #   Benchmarks/load/together.sh 4 3 256 app:/user/me:/tmp/SampleApp.before app:/user/me
+#   Benchmarks/load/together.sh 4 5 32 login::/tmp/SampleApp.before login:
 #
 # The binaries default to the release builds (`swift build -c release --product SampleApp` at
 # the top, `swift build -c release --product MiniWebHello` here). Both servers run on core 0;
@@ -23,7 +26,9 @@
 #
 # It is not run.sh's figure: with two servers taking turns on one core, a /plaintext request
 # cost 33-49 µs of CPU time on this VM, against 22-34 µs alone. It tells which of two builds or
-# routes costs more and by about how much, not whether a target is met.
+# routes costs more and by about how much, not whether a target is met. Two login servers share
+# one WeChat emulator on core 1 with the two wrk: core 1 may then be the bottleneck, which
+# changes logins/s but not much the servers' CPU time per login.
 set -euo pipefail
 rounds=${1:?rounds}
 seconds=${2:?seconds}
@@ -43,6 +48,7 @@ default_app=../.build/release/SampleApp
 emulator_started=false
 pids=()
 urls=()
+scripts=()  # a wrk script per server (login.lua for logins), or none
 tokens=()
 port=18931
 for spec in "$4" "$5"; do
@@ -55,25 +61,33 @@ for spec in "$4" "$5"; do
             wait_for "http://127.0.0.1:$port/plaintext"
             tokens+=(none)
             ;;
-        app)
+        app | login)
             binary=$(realpath "${binary:-$default_app}")
             if ! $emulator_started; then
-                taskset -c 1 "$binary" emulator --port $emulator_port --app-id $app_id --app-secret $secret >/dev/null 2>&1 &
+                taskset -c 1 "$binary" emulator --port $emulator_port --app-id $app_id --app-secret $secret --benchmark-users 1000 >/dev/null 2>&1 &
                 wait_for "http://127.0.0.1:$emulator_port/emulator/calls"
+                curl -sf "http://127.0.0.1:$emulator_port/emulator/benchmark/payloads.lua?appid=$app_id" > "$work/payloads.lua"
+                export PAYLOADS="$work/payloads.lua"
                 emulator_started=true
             fi
             mkdir "$work/$port"
             env WX_APP_ID=$app_id WX_APP_SECRET=$secret SESSION_SECRET=benchmark-session-secret-0123456789abcdef \
                 WX_API_BASE_URL="http://127.0.0.1:$emulator_port" DATABASE_URL="sqlite://$work/$port/s.sqlite" LOG_LEVEL=warning \
-                taskset -c 0 "$binary" serve --port $port >/dev/null 2>&1 &
+                taskset -c 0 "$binary" serve --port $port --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
             pids+=($!)
             wait_for "http://127.0.0.1:$port/healthz"
             device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
             tokens+=("$(curl -s -X POST "http://127.0.0.1:$port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')")
             ;;
-        *) echo "KIND is hello or app: $spec" >&2; exit 2 ;;
+        *) echo "KIND is hello, app or login: $spec" >&2; exit 2 ;;
     esac
-    urls+=("http://127.0.0.1:$port$path")
+    if [ "$kind" = login ]; then
+        urls+=("http://127.0.0.1:$port")
+        scripts+=(load/login.lua)
+    else
+        urls+=("http://127.0.0.1:$port$path")
+        scripts+=("")
+    fi
     port=$((port + 1))
 done
 # Every request carries the same token: a hello server ignores it but still reads it, so that
@@ -81,8 +95,16 @@ done
 for index in 0 1; do
     [ "${tokens[$index]}" != none ] || tokens[$index]=${tokens[$((1 - index))]}
 done
+# load INDEX RUN_ID wrk-options...: one wrk on core 1 against server INDEX.
+load() {
+    local index=$1 run=$2
+    shift 2
+    local script=()
+    [ -z "${scripts[$index]}" ] || script=(-s "${scripts[$index]}")
+    RUN_ID=$run taskset -c 1 wrk "$@" "${script[@]}" -H "Authorization: Bearer ${tokens[$index]}" "${urls[$index]}"
+}
 for index in 0 1; do
-    taskset -c 1 wrk -t2 -c64 -d1s -H "Authorization: Bearer ${tokens[$index]}" "${urls[$index]}" >/dev/null
+    load $index "warmup-$index" -t2 -c64 -d1s >/dev/null
 done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -90,9 +112,9 @@ ratios=()
 for round in $(seq "$rounds"); do
     a_before=$(cpu_ticks "${pids[0]}")
     b_before=$(cpu_ticks "${pids[1]}")
-    taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer ${tokens[0]}" "${urls[0]}" > "$work/a" &
+    load 0 "round-$round-a" -t1 -c"$connections" -d"${seconds}s" > "$work/a" &
     a_wrk=$!
-    taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer ${tokens[1]}" "${urls[1]}" > "$work/b" &
+    load 1 "round-$round-b" -t1 -c"$connections" -d"${seconds}s" > "$work/b" &
     b_wrk=$!
     wait $a_wrk $b_wrk
     a_ticks=$(( $(cpu_ticks "${pids[0]}") - a_before ))

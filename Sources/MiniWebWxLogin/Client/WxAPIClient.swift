@@ -49,10 +49,12 @@ public final class WxAPIClient: Service, Sendable {
     public init(configuration: WxAPIConfiguration, logger: Logger = Logger(label: "wx-api"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
         var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.timeout = .init(
-            connect: TimeAmount(configuration.connectTimeout),
-            read: TimeAmount(configuration.requestTimeout)
-        )
+        // No read timeout: every exchange carries a deadline (`start`) that bounds it, body
+        // included, and is never later than `requestTimeout`. A read timeout would only repeat
+        // it, at a price: AsyncHTTPClient schedules it when it sends a request and cancels and
+        // schedules it again on every read, each time sifting the event loop's timer heap (330
+        // copies of a scheduled task, each with its retains, per login in the profile).
+        httpConfiguration.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
         httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections)
         // AsyncHTTPClient traces with the process's tracer, and with the default no-op tracer it
