@@ -8,9 +8,10 @@
 #    to core 1 (loopback only), and runs GET /plaintext, /json, /users/:id and /mw/plaintext
 #    (three pass-through middlewares) at 32 and 256 connections, alternating the two servers.
 # 2. Runs the WeChat emulator (SampleApp emulator, load-test mode) on core 1, then SampleApp serve
-#    (SQLite) and the Flask tutorial's login (gunicorn, 4 workers, in Benchmarks/.venv) in turn on
-#    core 0: POST /user/wxlogin with a fresh code per request, and SampleApp's GET /user/me, each
-#    connection count right after MiniWebHello's /plaintext.
+#    (SQLite) and the Flask tutorial's login (gunicorn, 4 workers, in Benchmarks/.venv) side by
+#    side on core 0: POST /user/wxlogin with a fresh code per request, the two services in turn,
+#    `rounds` times; then SampleApp's GET /user/me, each connection count right after
+#    MiniWebHello's /plaintext.
 #
 # Prints Markdown tables and writes them, with startup times, peak memory (VmHWM) and the
 # emulator's CPU use, to Benchmarks/load/results.md, and a chart to Benchmarks/load/results.png.
@@ -75,6 +76,13 @@ peak_kb() {
     echo "$total"
 }
 
+# The p99 latency of wrk's output (on stdin) in milliseconds, whatever unit wrk chose.
+p99_ms() {
+    awk '$1 == "99%" { v = $2; f = 1
+        if (v ~ /us$/) { sub(/us$/, "", v); f = 0.001 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); f = 1000 }
+        printf "%.2f", v * f }'
+}
+
 # measure NAME URL CONNECTIONS [wrk options]: one wrk run, kept in runs_rps[NAME,CONNECTIONS]
 # and runs_p99[...]; settle turns every name's runs into their medians, rps[...] and p99[...].
 # With MEASURED_PID set, the server's CPU time per request (user and system, over the run) goes
@@ -90,10 +98,7 @@ measure() {
         runs_cpu[$name,$c]+="$(echo "$result" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { printf "%.1f", t / hz * 1e6 / $1 }') "
     fi
     runs_rps[$name,$c]+="$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}') "
-    # p99 in milliseconds, whatever unit wrk chose.
-    runs_p99[$name,$c]+="$(echo "$result" | awk '$1 == "99%" { v = $2; f = 1
-        if (v ~ /us$/) { sub(/us$/, "", v); f = 0.001 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); f = 1000 }
-        printf "%.2f", v * f }') "
+    runs_p99[$name,$c]+="$(echo "$result" | p99_ms) "
     errors=$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}')
     [ -z "$errors" ] || echo "$name c=$c: $errors" >&2
 }
@@ -156,24 +161,29 @@ wait_until_up "http://127.0.0.1:$emulator_port/emulator/calls" "$(now_ms)" >/dev
 curl -sf "http://127.0.0.1:$emulator_port/emulator/benchmark/payloads.lua?appid=$app_id" > "$work/payloads.lua"
 export PAYLOADS="$work/payloads.lua"
 declare -A login_rps login_p99 login_errors login_startup login_hwm login_emulator_cpu login_cpu_us
+declare -A login_runs_rps login_runs_p99 login_runs_cpu login_runs_emulator
 
-login_duration=$((duration * 2))
-run_login() {  # name url server-pid
-    local name=$1 url=$2 server=$3 before after server_before server_after result total
-    RUN_ID="$name-warmup" taskset -c 1 wrk -t2 -c32 -d2s -s load/login.lua "$url" >/dev/null  # warm-up
+# run_login NAME URL SERVER-PID ROUND: one login run of `duration` seconds, kept in the
+# login_runs_* lists; the tables give their medians.
+run_login() {
+    local name=$1 url=$2 server=$3 round=$4 before after server_before server_after result total
     before=$(cpu_ticks "$emulator_pid")
     server_before=$(tree_cpu_ticks "$server")
-    result=$(RUN_ID="$name-run" taskset -c 1 wrk -t2 -c32 -d"${login_duration}s" --latency -s load/login.lua "$url")
+    result=$(RUN_ID="$name-run-$round" taskset -c 1 wrk -t2 -c32 -d"${duration}s" --latency -s load/login.lua "$url")
     server_after=$(tree_cpu_ticks "$server")
     after=$(cpu_ticks "$emulator_pid")
-    login_rps[$name]=$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-    login_p99[$name]=$(echo "$result" | awk '$1 == "99%" {print $2}')
-    login_errors[$name]=$(echo "$result" | awk '/Non-2xx/ {print $5}')
-    login_emulator_cpu[$name]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$login_duration" 'BEGIN { printf "%.0f%%", 100 * t / hz / d }')
     total=$(echo "$result" | awk '/requests in/ {print $1}')
-    login_cpu_us[$name]=$(awk -v t=$((server_after - server_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+    login_runs_rps[$name]+="$(echo "$result" | awk '/Requests\/sec/ {printf "%.0f", $2}') "
+    login_runs_p99[$name]+="$(echo "$result" | p99_ms) "
+    login_errors[$name]=$(( ${login_errors[$name]:-0} + $(echo "$result" | awk '/Non-2xx/ {n = $5} END {print n + 0}') ))
+    login_runs_emulator[$name]+="$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$duration" 'BEGIN { printf "%.0f", 100 * t / hz / d }') "
+    login_runs_cpu[$name]+="$(awk -v t=$((server_after - server_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }') "
 }
 
+# Both login services run side by side on core 0 (one started at a time, to time its startup)
+# and are measured in turn, `rounds` times: a single run of each, a minute apart, was at the
+# mercy of a VM whose speed drifts (on one host SampleApp's CPU per login was 166-235 µs from one
+# run of this script to the next).
 sample_port=$((port + 11))
 start=$(now_ms)
 env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" SESSION_SECRET="benchmark-session-secret-0123456789abcdef" \
@@ -181,7 +191,36 @@ env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" SESSION_SECRET="benchmark-sessio
     taskset -c 0 "$sampleapp" serve --port "$sample_port" --login-rate 1000000 --login-burst 1000000 >/dev/null 2>&1 &
 sample_pid=$!
 login_startup[SampleApp]=$(wait_until_up "http://127.0.0.1:$sample_port/healthz" "$start")
-run_login SampleApp "http://127.0.0.1:$sample_port" "$sample_pid"
+
+flask_port=$((port + 12))
+start=$(now_ms)
+(cd flask && env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" WX_API_BASE_URL="http://127.0.0.1:$emulator_port" \
+    taskset -c 0 ../.venv/bin/gunicorn -w 4 -b "127.0.0.1:$flask_port" app:app >/dev/null 2>&1) &
+flask_job=$!
+sleep 0.1
+flask_pid=$(pgrep -of "gunicorn -w 4 -b 127.0.0.1:$flask_port")
+until curl -s -o /dev/null "http://127.0.0.1:$flask_port/user/wxlogin"; do sleep 0.01; done
+login_startup[Flask]=$(( $(now_ms) - start ))
+
+declare -A login_url=([SampleApp]="http://127.0.0.1:$sample_port" [Flask]="http://127.0.0.1:$flask_port")
+declare -A login_pid=([SampleApp]=$sample_pid [Flask]=$flask_pid)
+for name in SampleApp Flask; do
+    RUN_ID="$name-warmup" taskset -c 1 wrk -t2 -c32 -d2s -s load/login.lua "${login_url[$name]}" >/dev/null
+done
+for round in $(seq "$rounds"); do
+    for name in SampleApp Flask; do
+        run_login "$name" "${login_url[$name]}" "${login_pid[$name]}" "$round"
+    done
+done
+for name in SampleApp Flask; do
+    login_rps[$name]=$(median "${login_runs_rps[$name]}")
+    login_p99[$name]="$(median "${login_runs_p99[$name]}")ms"
+    login_cpu_us[$name]=$(median "${login_runs_cpu[$name]}")
+    login_emulator_cpu[$name]="$(median "${login_runs_emulator[$name]}")%"
+done
+login_hwm[Flask]=$(peak_kb "$flask_pid")
+kill -TERM "$flask_pid"; wait "$flask_job" 2>/dev/null || true
+
 device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
 token=$(curl -s -X POST "http://127.0.0.1:$sample_port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 # Warm-up, as the peers' routes get one: /user/me's first answers fill the user cache.
@@ -198,18 +237,6 @@ settle
 login_hwm[SampleApp]=$(peak_kb "$sample_pid")
 kill -TERM "$sample_pid"; wait "$sample_pid" 2>/dev/null || true
 
-flask_port=$((port + 12))
-start=$(now_ms)
-(cd flask && env WX_APP_ID="$app_id" WX_APP_SECRET="$secret" WX_API_BASE_URL="http://127.0.0.1:$emulator_port" \
-    taskset -c 0 ../.venv/bin/gunicorn -w 4 -b "127.0.0.1:$flask_port" app:app >/dev/null 2>&1) &
-flask_job=$!
-sleep 0.1
-flask_pid=$(pgrep -of "gunicorn -w 4 -b 127.0.0.1:$flask_port")
-until curl -s -o /dev/null "http://127.0.0.1:$flask_port/user/wxlogin"; do sleep 0.01; done
-login_startup[Flask]=$(( $(now_ms) - start ))
-run_login Flask "http://127.0.0.1:$flask_port" "$flask_pid"
-login_hwm[Flask]=$(peak_kb "$flask_pid")
-kill -TERM "$flask_pid"; wait "$flask_job" 2>/dev/null || true
 kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
 kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/dev/null || true
 
@@ -237,7 +264,7 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
         echo "| $name | ${login_rps[$name]} | ${login_p99[$name]} | ${login_errors[$name]:-0} | ${login_cpu_us[$name]} µs | ${login_emulator_cpu[$name]} | ${login_startup[$name]} ms | ${login_hwm[$name]} kB |"
     done
     echo
-    echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x."
+    echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x (CPU time per login: $(awk -v s="${login_cpu_us[SampleApp]}" -v f="${login_cpu_us[Flask]}" 'BEGIN { printf "%.1f", f / s }')x). Medians of ${rounds} runs of ${duration} s each, the two services in turn."
     echo
     echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | least CPU per request: /user/me, /plaintext | least CPU ratio |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -254,13 +281,20 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
         echo "- ${name/,/ \/} c=${key##*,}: ${runs_rps[$key]}"
     done
     echo
+    for name in SampleApp Flask; do
+        echo "- login $name: ${login_runs_rps[$name]}"
+    done
+    echo
     echo "Server CPU time per request of every round (µs):"
     echo
     for key in $(printf '%s\n' "${!runs_cpu[@]}" | sort); do
         echo "- ${key%,*} c=${key##*,}: ${runs_cpu[$key]}"
     done
+    for name in SampleApp Flask; do
+        echo "- login $name (per login): ${login_runs_cpu[$name]}"
+    done
     echo
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), medians of ${rounds} rounds of ${duration} s (/user/me and its /plaintext: ${me_rounds} rounds; logins: one run of $((duration * 2)) s each), servers on core 0, wrk -t2 on core 1."
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), medians of ${rounds} rounds of ${duration} s (/user/me and its /plaintext: ${me_rounds} rounds), servers on core 0, wrk -t2 on core 1."
 } | tee "$out"
 
 # The chart.
