@@ -102,6 +102,10 @@ measure() {
     errors=$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}')
     [ -z "$errors" ] || echo "$name c=$c: $errors" >&2
 }
+# ratio A B: A / B to two places. cost A B: how far A falls short of B, in per cent (negative
+# when A is more); for CPU times per request, `cost FAST SLOW` is the throughput it costs.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+cost() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * (1 - a / b) }'; }
 median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 least() { printf '%s\n' $1 | sort -n | head -1; }
 declare -A least_cpu
@@ -117,10 +121,12 @@ settle() {
     done
 }
 
-# Both servers run side by side on core 0 (one started at a time, to time its startup) and
-# are measured in turn, route by route, `rounds` times; the tables give medians. This VM's
-# speed drifts by up to 15% over minutes: alternating keeps each ratio's two figures within
-# seconds of each other, and the median drops a round that caught a slow spell.
+# Both servers run side by side on core 0 (one started at a time, to time its startup). Each
+# round measures every route of both in turn, /mw/plaintext right after /plaintext; `rounds`
+# rounds per connection count, and the tables give medians. This VM's speed drifts by up to 15%
+# over minutes: alternating keeps each ratio's two figures (MiniWeb and Hummingbird on a route,
+# a server's /plaintext and /mw/plaintext) within seconds of each other, and the median drops a
+# round that caught a slow spell. Every run also records the server's CPU time per request.
 declare -A server_port server_pid
 for server in MiniWebHello HummingbirdHello; do
     port=$((port + 1))
@@ -135,11 +141,11 @@ for server in MiniWebHello HummingbirdHello; do
     startup[$server]=$(( $(now_ms) - start ))
     taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:$port/plaintext" >/dev/null  # warm-up
 done
-for route in "${routes[@]}"; do
-    for c in "${connections[@]}"; do
-        for _ in $(seq "$rounds"); do
+for c in "${connections[@]}"; do
+    for _ in $(seq "$rounds"); do
+        for route in plaintext mw/plaintext json users/42; do
             for server in MiniWebHello HummingbirdHello; do
-                measure "$server,$route" "http://127.0.0.1:${server_port[$server]}/$route" "$c"
+                MEASURED_PID=${server_pid[$server]} measure "$server,$route" "http://127.0.0.1:${server_port[$server]}/$route" "$c"
             done
         done
     done
@@ -241,14 +247,28 @@ kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
 kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/dev/null || true
 
 {
-    echo "| route | connections | MiniWeb req/s | p99 | Hummingbird 2 req/s | p99 | MiniWeb / Hummingbird |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| route | connections | MiniWeb req/s | p99 | Hummingbird 2 req/s | p99 | MiniWeb / Hummingbird | server CPU per request: MiniWeb, Hummingbird | CPU ratio |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     for route in "${routes[@]}"; do
         for c in "${connections[@]}"; do
             m=${rps[MiniWebHello,$route,$c]}
             h=${rps[HummingbirdHello,$route,$c]}
-            ratio=$(awk -v m="$m" -v h="$h" 'BEGIN { printf "%.2f", m / h }')
-            echo "| /$route | $c | $m | ${p99[MiniWebHello,$route,$c]} | $h | ${p99[HummingbirdHello,$route,$c]} | ${ratio}x |"
+            mc=${cpu[MiniWebHello,$route,$c]}
+            hc=${cpu[HummingbirdHello,$route,$c]}
+            echo "| /$route | $c | $m | ${p99[MiniWebHello,$route,$c]} | $h | ${p99[HummingbirdHello,$route,$c]} | $(ratio "$m" "$h")x | $mc µs, $hc µs | $(ratio "$hc" "$mc")x |"
+        done
+    done
+    echo
+    # The cost of three pass-through middlewares: /mw/plaintext against /plaintext of the same
+    # server, each round's two runs seconds apart.
+    echo "| three middlewares | connections | /plaintext req/s | /mw/plaintext req/s | throughput cost | server CPU per request: /plaintext, /mw/plaintext | CPU cost | least CPU per request | least CPU cost |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for server in MiniWebHello HummingbirdHello; do
+        for c in "${connections[@]}"; do
+            pr=${rps[$server,plaintext,$c]} mr=${rps[$server,mw/plaintext,$c]}
+            pc=${cpu[$server,plaintext,$c]} mc=${cpu[$server,mw/plaintext,$c]}
+            pl=${least_cpu[$server,plaintext,$c]} ml=${least_cpu[$server,mw/plaintext,$c]}
+            echo "| $server | $c | $pr | $mr | $(cost "$mr" "$pr")% | $pc µs, $mc µs | $(cost "$pc" "$mc")% | $pl µs, $ml µs | $(cost "$pl" "$ml")% |"
         done
     done
     echo
@@ -269,7 +289,7 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | least CPU per request: /user/me, /plaintext | least CPU ratio |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     for c in "${connections[@]}"; do
-        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(awk -v m="${rps[me,$c]}" -v p="${rps[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", m / p }')x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(awk -v m="${cpu[me,$c]}" -v p="${cpu[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", p / m }')x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(awk -v m="${least_cpu[me,$c]}" -v p="${least_cpu[plaintext-paired,$c]}" 'BEGIN { printf "%.2f", p / m }')x |"
+        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(ratio "${rps[me,$c]}" "${rps[plaintext-paired,$c]}")x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(ratio "${cpu[plaintext-paired,$c]}" "${cpu[me,$c]}")x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(ratio "${least_cpu[plaintext-paired,$c]}" "${least_cpu[me,$c]}")x |"
     done
     echo
     echo "Medians of ${me_rounds} rounds each. The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
