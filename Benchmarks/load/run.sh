@@ -107,6 +107,15 @@ measure() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cost() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * (1 - a / b) }'; }
 median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# paired A-LIST B-LIST: the median of the rounds' A/B, to two places. The two lists hold rounds
+# taken in turn, so each pair shares the VM's speed of the moment, which a ratio of two medians
+# does not.
+paired() {
+    median "$(awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " "); for (i = 1; i <= n; i++) printf "%.4f ", x[i] / y[i] }')" |
+        awk '{ printf "%.2f", $1 }'
+}
+# paired_cost A-LIST B-LIST: how far A falls short of B in the median pair, in per cent.
+paired_cost() { awk -v r="$(paired "$1" "$2")" 'BEGIN { printf "%.0f", 100 * (1 - r) }'; }
 least() { printf '%s\n' $1 | sort -n | head -1; }
 declare -A least_cpu
 settle() {
@@ -261,16 +270,17 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo
     # The cost of three pass-through middlewares: /mw/plaintext against /plaintext of the same
     # server, each round's two runs seconds apart.
-    echo "| three middlewares | connections | /plaintext req/s | /mw/plaintext req/s | throughput cost | server CPU per request: /plaintext, /mw/plaintext | CPU cost | least CPU per request | least CPU cost |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| three middlewares | connections | /plaintext req/s | /mw/plaintext req/s | throughput cost | server CPU per request: /plaintext, /mw/plaintext | CPU cost | cost in the median round: req/s, CPU | least CPU per request | least CPU cost |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for server in MiniWebHello HummingbirdHello; do
         for c in "${connections[@]}"; do
-            pr=${rps[$server,plaintext,$c]} mr=${rps[$server,mw/plaintext,$c]}
-            pc=${cpu[$server,plaintext,$c]} mc=${cpu[$server,mw/plaintext,$c]}
-            pl=${least_cpu[$server,plaintext,$c]} ml=${least_cpu[$server,mw/plaintext,$c]}
-            echo "| $server | $c | $pr | $mr | $(cost "$mr" "$pr")% | $pc µs, $mc µs | $(cost "$pc" "$mc")% | $pl µs, $ml µs | $(cost "$pl" "$ml")% |"
+            pk=$server,plaintext,$c mk=$server,mw/plaintext,$c
+            pr=${rps[$pk]} mr=${rps[$mk]} pc=${cpu[$pk]} mc=${cpu[$mk]} pl=${least_cpu[$pk]} ml=${least_cpu[$mk]}
+            echo "| $server | $c | $pr | $mr | $(cost "$mr" "$pr")% | $pc µs, $mc µs | $(cost "$pc" "$mc")% | $(paired_cost "${runs_rps[$mk]}" "${runs_rps[$pk]}")%, $(paired_cost "${runs_cpu[$pk]}" "${runs_cpu[$mk]}")% | $pl µs, $ml µs | $(cost "$pl" "$ml")% |"
         done
     done
+    echo
+    echo "Costs: how much less /mw/plaintext serves than /plaintext (from CPU times, in the throughput they would allow). The median round's is the median of the rounds' own ratios, each round's two runs seconds apart."
     echo
     echo "| server | startup to first response | peak memory (VmHWM) |"
     echo "|---|---|---|"
@@ -286,13 +296,13 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo
     echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x (CPU time per login: $(awk -v s="${login_cpu_us[SampleApp]}" -v f="${login_cpu_us[Flask]}" 'BEGIN { printf "%.1f", f / s }')x). Medians of ${rounds} runs of ${duration} s each, the two services in turn."
     echo
-    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | least CPU per request: /user/me, /plaintext | least CPU ratio |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | ratio in the median round: req/s, CPU | least CPU per request: /user/me, /plaintext | least CPU ratio |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for c in "${connections[@]}"; do
-        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(ratio "${rps[me,$c]}" "${rps[plaintext-paired,$c]}")x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(ratio "${cpu[plaintext-paired,$c]}" "${cpu[me,$c]}")x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(ratio "${least_cpu[plaintext-paired,$c]}" "${least_cpu[me,$c]}")x |"
+        echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(ratio "${rps[me,$c]}" "${rps[plaintext-paired,$c]}")x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(ratio "${cpu[plaintext-paired,$c]}" "${cpu[me,$c]}")x | $(paired "${runs_rps[me,$c]}" "${runs_rps[plaintext-paired,$c]}")x, $(paired "${runs_cpu[plaintext-paired,$c]}" "${runs_cpu[me,$c]}")x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(ratio "${least_cpu[plaintext-paired,$c]}" "${least_cpu[me,$c]}")x |"
     done
     echo
-    echo "Medians of ${me_rounds} rounds each. The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
+    echo "Medians of ${me_rounds} rounds each; the median round's ratio is the median of the rounds' own ratios, each round's /user/me right after its /plaintext. The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
     echo
     echo "Every round of each figure, in the order run (req/s):"
     echo
