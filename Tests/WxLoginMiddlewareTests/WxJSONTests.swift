@@ -87,7 +87,7 @@ struct WxJSONTests {
 
     @Test("the other payloads' fast paths")
     func otherPayloads() throws {
-        func object(_ json: String) throws -> [String: WxJSON] {
+        func object(_ json: String) throws -> WxJSONObject {
             guard case .object(let object) = try WxJSON.parse(Data(json.utf8)) else { throw WxJSONError() }
             return object
         }
@@ -98,5 +98,49 @@ struct WxJSONTests {
         #expect(try WxShareInfo(wxJSON: object(#"{"openGId":"G",\#(Self.watermark)}"#)).openGId == "G")
         let run = try WxRunData(wxJSON: object(#"{"stepInfoList":[{"timestamp":1,"step":2},{"timestamp":3,"step":4}],\#(Self.watermark)}"#))
         #expect(run.stepInfoList.map(\.step) == [2, 4])
+    }
+
+    @Test("objects find members by name whatever their length, count or order, and refuse a name twice")
+    func objects() throws {
+        func object(_ json: String) throws -> WxJSONObject {
+            guard case .object(let object) = try WxJSON.parse(Data(json.utf8)) else { throw WxJSONError() }
+            return object
+        }
+        // Names that share a length, a first byte, their first 15 bytes, or differ only past them.
+        let names = ["a", "b", "ab", "ba", "openId", "openIe", "purePhoneNumber", "purePhoneNumbeR",
+                     "aVeryLongMemberName-1", "aVeryLongMemberName-2", "aVeryLongMemberName-", "中文名字"]
+        let small = try object("{" + names.enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",") + "}")
+        #expect(small.count == names.count)
+        for (position, name) in names.enumerated() {
+            #expect(small[name] == .number(Double(position)), "\(name)")
+        }
+        #expect(small["aVeryLongMemberName-3"] == nil)
+        #expect(small["purePhoneNumbe"] == nil)
+        #expect(small[""] == nil)
+        // Order does not matter to equality; values and names do.
+        #expect(try object(#"{"a":1,"b":[2]}"#) == object(#"{"b":[2],"a":1}"#))
+        #expect(try object(#"{"a":1,"b":[2]}"#) != object(#"{"a":1,"b":[3]}"#))
+        #expect(try object(#"{"a":1,"b":2}"#) != object(#"{"a":1,"c":2}"#))
+        #expect(try object(#"{"a":1}"#) != object(#"{"a":1,"b":2}"#))
+        // Past the threshold an object also indexes its names: lookups and the repeated-name check
+        // hold on both sides of it.
+        for count in [WxJSONObject.indexThreshold - 1, WxJSONObject.indexThreshold, WxJSONObject.indexThreshold + 1, 200] {
+            let members = (0..<count).map { #""member-number-\#($0)":\#($0)"# }
+            let large = try object("{" + members.joined(separator: ",") + "}")
+            #expect(large.count == count)
+            #expect(large["member-number-0"] == .number(0))
+            #expect(large["member-number-\(count - 1)"] == .number(Double(count - 1)))
+            #expect(large["member-number-\(count)"] == nil)
+            for repeated in [0, count - 1] {
+                let json = "{" + (members + [#""member-number-\#(repeated)":true"#]).joined(separator: ",") + "}"
+                #expect(throws: WxJSONError.self, "\(count) members, \(repeated) again") { try WxJSON.parse(Data(json.utf8)) }
+            }
+        }
+        // A name spelled with an escape is the same name.
+        #expect(throws: WxJSONError.self) { try WxJSON.parse(Data(#"{"openId":"a","open\u0049d":"b"}"#.utf8)) }
+        #expect(try object(#"{"open\u0049d":"a"}"#)["openId"] == .string("a"))
+        // A name is checked as strictly as a string value: ill-formed UTF-8, control characters.
+        #expect(throws: WxJSONError.self) { try WxJSON.parse(Data(Array(#"{"o"#.utf8) + [0xC3, 0x28] + Array(#"":1}"#.utf8))) }
+        #expect(throws: WxJSONError.self) { try WxJSON.parse(Data("{\"o\u{01}\":1}".utf8)) }
     }
 }

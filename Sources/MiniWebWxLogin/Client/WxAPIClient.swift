@@ -107,7 +107,7 @@ public final class WxAPIClient: Service, Sendable {
             let session_key: String?
             let unionid: String?
 
-            init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+            init(wxJSON object: WxJSONObject) throws(WxJSONError) {
                 self.openid = try object.optionalString("openid")
                 self.session_key = try object.optionalString("session_key")
                 self.unionid = try object.optionalString("unionid")

@@ -8,7 +8,7 @@ import Foundation
 /// targets. Open data is small, flat JSON; this strict RFC 8259 parser reads it in about a
 /// microsecond. Types without a fast path still go through `JSONDecoder`.
 enum WxJSON: Equatable, Sendable {
-    case object([String: WxJSON])
+    case object(WxJSONObject)
     case array([WxJSON])
     case string(String)
     case number(Double)
@@ -83,7 +83,7 @@ struct WxJSONParser {
 
     private mutating func parseObject(depth: Int) throws(WxJSONError) -> WxJSON {
         self.index += 1
-        var object: [String: WxJSON] = Dictionary(minimumCapacity: 12)
+        var object = WxJSONObject(reservingCapacity: 16)
         self.skipWhitespace()
         if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "}") {
             self.index += 1
@@ -92,13 +92,13 @@ struct WxJSONParser {
         while true {
             self.skipWhitespace()
             guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else { throw WxJSONError() }
-            let key = try self.parseString()
+            let name = try self.parseName()
             self.skipWhitespace()
             guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else { throw WxJSONError() }
             self.index += 1
             // A repeated name is refused: RFC 8259 leaves its meaning open, so two readers of
             // the same data could disagree.
-            guard object.updateValue(try self.parseValue(depth: depth + 1), forKey: key) == nil else { throw WxJSONError() }
+            guard object.append(name, try self.parseValue(depth: depth + 1)) else { throw WxJSONError() }
             self.skipWhitespace()
             guard self.index < self.bytes.count else { throw WxJSONError() }
             switch self.bytes[self.index] {
@@ -127,6 +127,29 @@ struct WxJSONParser {
             default: throw WxJSONError()
             }
         }
+    }
+
+    /// A member's name; the index is on its opening quote. A name without escapes is read
+    /// straight from the bytes, without making a `String` of it (see ``WxJSONName``).
+    mutating func parseName() throws(WxJSONError) -> WxJSONName {
+        let start = self.index + 1
+        var end = start
+        var nonASCII: UInt8 = 0
+        while end < self.bytes.count {
+            let byte = self.bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let utf8 = UnsafeRawBufferPointer(rebasing: self.bytes[start..<end])
+                // Only a name with non-ASCII bytes needs its UTF-8 checked, as any string's is.
+                let string = nonASCII & 0x80 == 0 ? nil : try Self.validatedString(utf8, isASCII: false)
+                self.index = end + 1
+                return WxJSONName(utf8: utf8, string: string)
+            }
+            // An escape or a control character: the string reader unescapes or refuses it.
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            nonASCII |= byte
+            end += 1
+        }
+        return WxJSONName(try self.parseString())
     }
 
     /// A string literal; the index is on its opening quote.
@@ -278,46 +301,6 @@ struct WxJSONParser {
             return Double(literal.first == UInt8(ascii: "-") ? -value : value)
         }
         guard let value = Double(String(decoding: literal, as: UTF8.self)), value.isFinite else { throw WxJSONError() }
-        return value
-    }
-}
-
-extension [String: WxJSON] {
-    /// A required string field.
-    func string(_ key: String) throws(WxJSONError) -> String {
-        guard case .string(let value)? = self[key] else { throw WxJSONError() }
-        return value
-    }
-
-    /// An optional string field (absent or null: `nil`; another type: an error).
-    func optionalString(_ key: String) throws(WxJSONError) -> String? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        default: throw WxJSONError()
-        }
-    }
-
-    /// A required integer field (a JSON number without a fractional part, in `Int`'s range).
-    func int(_ key: String) throws(WxJSONError) -> Int {
-        guard let value = try self.optionalInt(key) else { throw WxJSONError() }
-        return value
-    }
-
-    /// An optional integer field.
-    func optionalInt(_ key: String) throws(WxJSONError) -> Int? {
-        switch self[key] {
-        case nil, .null?: return nil
-        case .number(let number)?:
-            guard number.rounded() == number, let value = Int(exactly: number) else { throw WxJSONError() }
-            return value
-        default: throw WxJSONError()
-        }
-    }
-
-    /// A required object field.
-    func object(_ key: String) throws(WxJSONError) -> [String: WxJSON] {
-        guard case .object(let value)? = self[key] else { throw WxJSONError() }
         return value
     }
 }

@@ -2,23 +2,23 @@
 /// (see ``WxJSON`` for why). It must accept and refuse exactly what its `Decodable`
 /// conformance does.
 protocol WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError)
+    init(wxJSON object: WxJSONObject) throws(WxJSONError)
 }
 
 extension WxWatermark {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         self.init(appid: try object.string("appid"), timestamp: try object.int("timestamp"))
     }
 }
 
 extension WxWatermarkEnvelope: WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         self.init(watermark: try WxWatermark(wxJSON: try object.object("watermark")))
     }
 }
 
 extension WxUserInfo: WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         self.init(
             openId: try object.string("openId"),
             unionId: try object.optionalString("unionId"),
@@ -35,7 +35,7 @@ extension WxUserInfo: WxJSONDecodable {
 }
 
 extension WxPhoneNumber: WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         let countryCode: String
         switch object["countryCode"] {
         case .string(let text)?: countryCode = text
@@ -52,13 +52,13 @@ extension WxPhoneNumber: WxJSONDecodable {
 }
 
 extension WxShareInfo: WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         self.init(openGId: try object.string("openGId"), watermark: try WxWatermark(wxJSON: try object.object("watermark")))
     }
 }
 
 extension WxRunData: WxJSONDecodable {
-    init(wxJSON object: [String: WxJSON]) throws(WxJSONError) {
+    init(wxJSON object: WxJSONObject) throws(WxJSONError) {
         guard case .array(let days)? = object["stepInfoList"] else { throw WxJSONError() }
         var list: [StepInfo] = []
         list.reserveCapacity(days.count)

@@ -31,9 +31,9 @@ public struct WxLoginPayload: Sendable, Equatable {
 
     /// The string fields of either shape, flattened (the flat shape's fields win); `nil` when a
     /// field of the payload has another type than string.
-    private static func fields(of object: [String: WxJSON]) -> [String: String]? {
+    private static func fields(of object: WxJSONObject) -> [String: String]? {
         var fields: [String: String] = [:]
-        func collect(_ object: [String: WxJSON], overwrite: Bool) -> Bool {
+        func collect(_ object: WxJSONObject, overwrite: Bool) -> Bool {
             for name in ["code", "platCode", "encryptedData", "iv", "rawData", "signature"] {
                 switch object[name] {
                 case nil, .null?: continue

@@ -1,0 +1,137 @@
+/// A parsed JSON object: its members in document order, found by name.
+///
+/// Why not a `[String: WxJSON]`: hashing every name twice (once to refuse a repeated name, once
+/// to look a field up), with a fresh seed each time, and the dictionary's storage were a quarter
+/// of a `WxUserInfo` decryption's profile (`perf record -g` of `ProfileLoop decrypt`). The objects
+/// WeChat sends have a dozen members at most, so a member is found by scanning a small array of
+/// ``WxJSONName``s, each compared as two words (and a string past 15 bytes). Past
+/// ``indexThreshold`` members an object also keeps a dictionary of its names, so that a large
+/// object costs linear time, not quadratic.
+struct WxJSONObject: Equatable, Sendable {
+    private struct Member: Sendable {
+        let name: WxJSONName
+        let value: WxJSON
+    }
+
+    /// How many members an object holds before it also indexes them by name.
+    static let indexThreshold = 32
+
+    private var members: [Member] = []
+    private var index: [String: Int]?
+
+    /// An empty object with room for `capacity` members.
+    init(reservingCapacity capacity: Int) {
+        self.members.reserveCapacity(capacity)
+    }
+
+    /// The number of members.
+    var count: Int { self.members.count }
+
+    /// The value of the member `key`, if there is one.
+    subscript(key: String) -> WxJSON? {
+        self.position(of: WxJSONName(key)).map { self.members[$0].value }
+    }
+
+    /// Adds a member at the end.
+    /// - Returns: `false`, and no change, when the object already has a member of that name.
+    mutating func append(_ name: WxJSONName, _ value: WxJSON) -> Bool {
+        guard self.position(of: name) == nil else { return false }
+        if self.index != nil {
+            self.index![name.string] = self.members.count
+        } else if self.members.count == Self.indexThreshold {
+            var index = [String: Int](minimumCapacity: 2 * Self.indexThreshold)
+            for (position, member) in self.members.enumerated() { index[member.name.string] = position }
+            index[name.string] = self.members.count
+            self.index = index
+        }
+        self.members.append(Member(name: name, value: value))
+        return true
+    }
+
+    private func position(of name: WxJSONName) -> Int? {
+        if let index = self.index { return index[name.string] }
+        return self.members.firstIndex { $0.name == name }
+    }
+
+    /// Equal when both have the same names with equal values, in any order (as dictionaries are).
+    static func == (lhs: WxJSONObject, rhs: WxJSONObject) -> Bool {
+        lhs.count == rhs.count && lhs.members.allSatisfy { member in rhs.position(of: member.name).map { rhs.members[$0].value } == member.value }
+    }
+}
+
+/// A member's name, held as its length and first 15 UTF-8 bytes (the whole name, for every name
+/// WeChat uses: no `String` is made for it) and, for a longer name, the name itself.
+struct WxJSONName: Equatable, Sendable {
+    private var head: UInt64 = 0
+    private var tail: UInt64 = 0
+    private var long: String?
+
+    /// The name of UTF-8 bytes already checked to be well-formed; `string` is the same name,
+    /// if the caller has it.
+    init(utf8: UnsafeRawBufferPointer, string: String? = nil) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: utf8.prefix(15))) }
+        self.head = words.0
+        self.tail = words.1 | UInt64(min(utf8.count, 255)) << 56
+        if utf8.count > 15 {
+            self.long = string ?? String(decoding: utf8, as: UTF8.self)
+        }
+    }
+
+    /// The name `name`.
+    init(_ name: String) {
+        if let made = name.utf8.withContiguousStorageIfAvailable({ WxJSONName(utf8: UnsafeRawBufferPointer($0), string: name) }) {
+            self = made
+        } else {
+            self = Array(name.utf8).withUnsafeBytes { WxJSONName(utf8: $0, string: name) }
+        }
+    }
+
+    /// The name as a string.
+    var string: String {
+        if let long = self.long { return long }
+        var words = (self.head, self.tail & 0x00FF_FFFF_FFFF_FFFF)
+        let count = Int(self.tail >> 56)
+        return withUnsafeBytes(of: &words) { String(decoding: UnsafeRawBufferPointer(rebasing: $0.prefix(count)), as: UTF8.self) }
+    }
+}
+
+extension WxJSONObject {
+    /// A required string field.
+    func string(_ key: String) throws(WxJSONError) -> String {
+        guard case .string(let value)? = self[key] else { throw WxJSONError() }
+        return value
+    }
+
+    /// An optional string field (absent or null: `nil`; another type: an error).
+    func optionalString(_ key: String) throws(WxJSONError) -> String? {
+        switch self[key] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw WxJSONError()
+        }
+    }
+
+    /// A required integer field (a JSON number without a fractional part, in `Int`'s range).
+    func int(_ key: String) throws(WxJSONError) -> Int {
+        guard let value = try self.optionalInt(key) else { throw WxJSONError() }
+        return value
+    }
+
+    /// An optional integer field.
+    func optionalInt(_ key: String) throws(WxJSONError) -> Int? {
+        switch self[key] {
+        case nil, .null?: return nil
+        case .number(let number)?:
+            guard number.rounded() == number, let value = Int(exactly: number) else { throw WxJSONError() }
+            return value
+        default: throw WxJSONError()
+        }
+    }
+
+    /// A required object field.
+    func object(_ key: String) throws(WxJSONError) -> WxJSONObject {
+        guard case .object(let value)? = self[key] else { throw WxJSONError() }
+        return value
+    }
+}
