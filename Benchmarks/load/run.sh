@@ -25,10 +25,16 @@ me_rounds=${3:-15}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
 
-swift build -c release --product MiniWebHello >/dev/null
-swift build -c release --product HummingbirdHello >/dev/null
+# build ARGS...: a quiet release build that shows SwiftPM's output (its errors are on stdout)
+# when it fails.
+build() {
+    local output
+    output=$(swift build -c release "$@" 2>&1) || { echo "$output" >&2; echo "swift build -c release $* failed" >&2; exit 1; }
+}
+build --product MiniWebHello
+build --product HummingbirdHello
 bin=$(swift build -c release --show-bin-path)
-(cd .. && swift build -c release --product SampleApp >/dev/null)
+build --package-path .. --product SampleApp
 sampleapp="$(cd .. && swift build -c release --show-bin-path)/SampleApp"
 if [ ! -x .venv/bin/gunicorn ]; then
     python3 -m venv .venv
