@@ -35,7 +35,7 @@ build --product MiniWebHello
 build --product HummingbirdHello
 bin=$(swift build -c release --show-bin-path)
 build --package-path .. --product SampleApp
-sampleapp="$(cd .. && swift build -c release --show-bin-path)/SampleApp"
+sampleapp="$(swift build -c release --package-path .. --show-bin-path)/SampleApp"
 if [ ! -x .venv/bin/gunicorn ]; then
     python3 -m venv .venv
     .venv/bin/pip install -q -r flask/requirements.txt
@@ -43,7 +43,8 @@ fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-routes=(plaintext json users/42 mw/plaintext)
+# /mw/plaintext right after /plaintext: each round measures the routes in this order.
+routes=(plaintext mw/plaintext json users/42)
 connections=(32 256)
 port=18400
 out=load/results.md
@@ -158,7 +159,7 @@ for server in MiniWebHello HummingbirdHello; do
 done
 for c in "${connections[@]}"; do
     for _ in $(seq "$rounds"); do
-        for route in plaintext mw/plaintext json users/42; do
+        for route in "${routes[@]}"; do
             for server in MiniWebHello HummingbirdHello; do
                 MEASURED_PID=${server_pid[$server]} measure "$server,$route" "http://127.0.0.1:${server_port[$server]}/$route" "$c"
             done

@@ -35,14 +35,15 @@ struct WxJSONObject: Equatable, Sendable {
     /// Adds a member at the end.
     /// - Returns: `false`, and no change, when the object already has a member of that name.
     mutating func append(_ name: WxJSONName, _ value: WxJSON) -> Bool {
-        guard self.position(of: name) == nil else { return false }
+        if self.index == nil, self.members.count == Self.indexThreshold {
+            self.index = Dictionary(uniqueKeysWithValues: self.members.enumerated().map { ($1.name.string, $0) })
+        }
         if self.index != nil {
-            self.index![name.string] = self.members.count
-        } else if self.members.count == Self.indexThreshold {
-            var index = [String: Int](minimumCapacity: 2 * Self.indexThreshold)
-            for (position, member) in self.members.enumerated() { index[member.name.string] = position }
-            index[name.string] = self.members.count
-            self.index = index
+            let key = name.string
+            guard self.index![key] == nil else { return false }
+            self.index![key] = self.members.count
+        } else {
+            guard !self.members.contains(where: { $0.name == name }) else { return false }
         }
         self.members.append(Member(name: name, value: value))
         return true
