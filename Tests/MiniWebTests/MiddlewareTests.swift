@@ -147,4 +147,48 @@ struct MiddlewareTests {
         }
         #expect(statuses.all == ["418", "401"])
     }
+
+    @Test("behind route middleware, a handler's error reaches it rendered, whatever the handler returns")
+    func handlerErrorsBehindRouteMiddleware() async throws {
+        // Under an asynchronous middleware the router keeps a catching form of each handler:
+        // made in one step for a handler of any ResponseConvertible type, wrapped for one that
+        // returns a Response. Both must hand the middleware the rendered error, and pass answers.
+        let statuses = Trace()
+        let recording = ClosureRecording(trace: statuses)
+        let router = Router()
+        let group = router.group("/g", middleware: [recording, recording])
+        group.get("/text") { request -> String in
+            if request.query["fail"] != nil { throw HTTPError(.conflict, code: "text_failed", message: "text handler failed") }
+            return "text"
+        }
+        group.get("/response") { request -> Response in
+            if request.query["fail"] != nil { throw HTTPError(.gone, code: "response_failed", message: "response handler failed") }
+            return .text("response", status: .accepted)
+        }
+        let app = try Application(router: router)
+        try await app.test(.router) { (client) async throws in
+            let text = try await client.get("/g/text")
+            #expect(text.status == .ok)
+            #expect(text.text == "text")
+            let failedText = try await client.get("/g/text?fail=1")
+            #expect(failedText.error == .init(code: 409, error: "text_failed", msg: "text handler failed"))
+            let response = try await client.get("/g/response")
+            #expect(response.status == .accepted)
+            #expect(response.text == "response")
+            let failedResponse = try await client.get("/g/response?fail=1")
+            #expect(failedResponse.error == .init(code: 410, error: "response_failed", msg: "response handler failed"))
+        }
+        // Each middleware saw each response, the inner one first.
+        #expect(statuses.all == ["200", "200", "409", "409", "202", "202", "410", "410"])
+    }
+}
+
+/// A middleware that records the status of the response `next` gave it (it never sees a throw).
+struct ClosureRecording: Middleware {
+    let trace: Trace
+    func handle(_ request: Request, next: Responder) async throws -> Response {
+        let response = try await next(request)
+        self.trace.record(String(response.status.code))
+        return response
+    }
 }

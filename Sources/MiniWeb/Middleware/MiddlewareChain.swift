@@ -6,22 +6,23 @@
 enum MiddlewareChain {
     /// - Parameters:
     ///   - middleware: Outermost first.
-    ///   - endpoint: What the innermost middleware calls.
+    ///   - endpoint: The route's handler, which the innermost middleware calls.
     ///   - errors: Renders thrown errors.
     ///   - route: The route's template, which each run of synchronous middlewares writes into
     ///     the response (``Response/route``) before its `didRespond` hooks see it.
     /// - Returns: The composed responder. It throws only when there is no middleware: then it is
-    ///   `endpoint` itself, and the caller renders its errors.
+    ///   `endpoint`'s responder itself, and the caller renders its errors.
     static func compose(
         _ middleware: [any Middleware],
-        around endpoint: @escaping Responder,
+        around endpoint: RouteHandler,
         errors: ErrorResponder,
         labelling route: String? = nil
     ) -> Responder {
         // Each step is an async frame per request (allocated from the connection task's
         // allocator), so there are as few as the semantics allow: a run of synchronous
-        // middlewares catches its inner errors itself, and the endpoint gets a catching step of
-        // its own only under an asynchronous middleware. Asynchronous steps do not write the
+        // middlewares catches its inner errors itself, and under an asynchronous middleware the
+        // endpoint is its handler's catching form (one step, not a catching one around it; see
+        // `RouteHandler`). Asynchronous steps do not write the
         // route: returning `handle`'s response as it is lets it go straight into the caller's
         // frame, and labelling it made each such step's frame 432 + 432 bytes instead of
         // 432 + 256. The catch blocks are calls that are never inlined.
@@ -37,7 +38,7 @@ enum MiddlewareChain {
                 layers.append(.step(step))
             }
         }
-        var next = endpoint
+        var next = endpoint.responder
         var nextThrows = true
         for layer in layers.reversed() {
             switch layer {
@@ -45,7 +46,7 @@ enum MiddlewareChain {
                 let run = SynchronousMiddlewareRun(steps: steps, inner: next, errors: errors, label: route)
                 next = { request in await run.respond(to: request) }
             case .step(let step):
-                let inner = nextThrows ? Self.catching(next, errors: errors) : next
+                let inner = nextThrows ? endpoint.catching(errors) : next
                 next = { request in
                     do {
                         return try await step.handle(request, next: inner)
@@ -63,17 +64,6 @@ enum MiddlewareChain {
     private enum Layer {
         case run([any SynchronousMiddleware])
         case step(any Middleware)
-    }
-
-    /// `responder`, with its errors rendered: what an asynchronous middleware gets as `next`.
-    private static func catching(_ responder: @escaping Responder, errors: ErrorResponder) -> Responder {
-        { request in
-            do {
-                return try await responder(request)
-            } catch {
-                return errors.response(for: error, to: request)
-            }
-        }
     }
 
     /// Writes the route into the response, when there is one to write. In place: taking and

@@ -30,8 +30,11 @@ extension RouteBuilder {
         middleware: [any Middleware] = [],
         use handler: @escaping @Sendable (Request) async throws -> Output
     ) -> Self {
-        self.addRoute(method, path, middleware: middleware) { request in
-            try await handler(request).makeResponse()
+        let handler = RouteHandler(converting: handler)
+        if let registering = self as? any RouteHandlerRegistering {
+            registering.addRoute(method, path, middleware: middleware, handler: handler)
+        } else {
+            self.addRoute(method, path, middleware: middleware, responder: handler.responder)
         }
         return self
     }

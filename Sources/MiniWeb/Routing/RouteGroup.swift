@@ -3,7 +3,7 @@
 /// A group's middleware runs inside the router's global middleware and outside the middleware of
 /// nested groups and routes. It applies to every route of the group, including routes registered
 /// before the middleware was added.
-public final class RouteGroup: RouteBuilder {
+public final class RouteGroup: RouteHandlerRegistering {
     /// A group's middleware, shared with the registrations of its routes so that middleware
     /// added later still applies to them. The registrations hold this list, not the group: a
     /// group holds its router, and the router holding the group back would be a retain cycle
@@ -48,10 +48,14 @@ public final class RouteGroup: RouteBuilder {
 
     /// Registers a responder under the group's prefix; see ``RouteBuilder``.
     public func addRoute(_ method: HTTPMethod, _ path: String, middleware: [any Middleware], responder: @escaping Responder) {
+        self.addRoute(method, path, middleware: middleware, handler: RouteHandler(responder))
+    }
+
+    func addRoute(_ method: HTTPMethod, _ path: String, middleware: [any Middleware], handler: RouteHandler) {
         let chain = self.parents + [self]
         let fullPath = chain.map(\.prefix).joined(separator: "/") + "/" + path
         self.router.register(
-            Router.Registration(method: method, path: fullPath, groups: chain.map(\.middlewareList), middleware: middleware, responder: responder)
+            Router.Registration(method: method, path: fullPath, groups: chain.map(\.middlewareList), middleware: middleware, handler: handler)
         )
     }
 }

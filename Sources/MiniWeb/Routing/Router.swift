@@ -11,7 +11,7 @@
 ///
 /// The router is a builder: ``Application`` turns it into an immutable table when it is created
 /// and reports every conflicting or malformed registration then, never at request time.
-public final class Router: RouteBuilder {
+public final class Router: RouteHandlerRegistering {
     /// A route as registered.
     struct Registration {
         let method: HTTPMethod
@@ -19,7 +19,7 @@ public final class Router: RouteBuilder {
         /// The middleware of the enclosing groups, outermost first.
         let groups: [RouteGroup.MiddlewareList]
         let middleware: [any Middleware]
-        let responder: Responder
+        let handler: RouteHandler
     }
 
     private(set) var globalMiddleware: [any Middleware] = []
@@ -44,7 +44,11 @@ public final class Router: RouteBuilder {
 
     /// Registers a responder; see ``RouteBuilder``.
     public func addRoute(_ method: HTTPMethod, _ path: String, middleware: [any Middleware], responder: @escaping Responder) {
-        self.registrations.append(Registration(method: method, path: path, groups: [], middleware: middleware, responder: responder))
+        self.addRoute(method, path, middleware: middleware, handler: RouteHandler(responder))
+    }
+
+    func addRoute(_ method: HTTPMethod, _ path: String, middleware: [any Middleware], handler: RouteHandler) {
+        self.registrations.append(Registration(method: method, path: path, groups: [], middleware: middleware, handler: handler))
     }
 
     /// Creates a group of routes under a path prefix with middleware of its own.

@@ -25,14 +25,14 @@ struct RouterResponder: Sendable {
                     method: registration.method,
                     template: pattern.template,
                     parameterNames: pattern.parameterNames,
-                    responder: MiddlewareChain.compose(middleware, around: registration.responder, errors: errors, labelling: pattern.template)
+                    responder: MiddlewareChain.compose(middleware, around: registration.handler, errors: errors, labelling: pattern.template)
                 )
             }
         }
         guard trie.problems.isEmpty else { throw RouterBuildError(problems: trie.problems) }
         let root = trie.freeze()
         self.root = root
-        self.unrouted = MiddlewareChain.compose(global, around: { request in throw Self.routingError(for: request, in: root) }, errors: errors)
+        self.unrouted = MiddlewareChain.compose(global, around: RouteHandler { request in throw Self.routingError(for: request, in: root) }, errors: errors)
     }
 
     /// The responder that answers a request, which it gives the route's template and parameters
