@@ -22,10 +22,10 @@ enum MiddlewareChain {
         // allocator), so there are as few as the semantics allow: a run of synchronous
         // middlewares catches its inner errors itself, and under an asynchronous middleware the
         // endpoint is its handler's catching form (one step, not a catching one around it; see
-        // `RouteHandler`). Asynchronous steps do not write the
-        // route: returning `handle`'s response as it is lets it go straight into the caller's
-        // frame, and labelling it made each such step's frame 432 + 432 bytes instead of
-        // 432 + 256. The catch blocks are calls that are never inlined.
+        // `RouteHandler`). Asynchronous steps do not write the route: returning `handle`'s
+        // response as it is lets it go straight into the caller's frame, and labelling it made
+        // each such step's frame 432 + 432 bytes instead of 432 + 256. The catch blocks are
+        // calls that are never inlined.
         var layers: [Layer] = []
         for step in middleware {
             if let synchronous = step as? any SynchronousMiddleware {
