@@ -154,7 +154,7 @@ struct MiddlewareTests {
         // made in one step for a handler of any ResponseConvertible type, wrapped for one that
         // returns a Response. Both must hand the middleware the rendered error, and pass answers.
         let statuses = Trace()
-        let recording = ClosureRecording(trace: statuses)
+        let recording = StatusRecording(trace: statuses)
         let router = Router()
         let group = router.group("/g", middleware: [recording, recording])
         group.get("/text") { request -> String in
@@ -184,7 +184,7 @@ struct MiddlewareTests {
 }
 
 /// A middleware that records the status of the response `next` gave it (it never sees a throw).
-struct ClosureRecording: Middleware {
+struct StatusRecording: Middleware {
     let trace: Trace
     func handle(_ request: Request, next: Responder) async throws -> Response {
         let response = try await next(request)
