@@ -10,8 +10,8 @@
 # 2. Runs the WeChat emulator (SampleApp emulator, load-test mode) on core 1, then SampleApp serve
 #    (SQLite) and the Flask tutorial's login (gunicorn, 4 workers, in Benchmarks/.venv) side by
 #    side on core 0: POST /user/wxlogin with a fresh code per request, the two services in turn,
-#    `rounds` times; then SampleApp's GET /user/me, each connection count right after
-#    MiniWebHello's /plaintext.
+#    `rounds` times; then SampleApp's GET /user/me, each round next to a round of
+#    MiniWebHello's /plaintext (which of the two goes first alternates).
 #
 # Prints Markdown tables and writes them, with startup times, peak memory (VmHWM) and the
 # emulator's CPU use, to Benchmarks/load/results.md, and a chart to Benchmarks/load/results.png.
@@ -43,7 +43,8 @@ fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# /mw/plaintext right after /plaintext: each round measures the routes in this order.
+# /mw/plaintext next to /plaintext: each round measures the routes in this order, and every
+# other round in the reverse order (`in_round_order`).
 routes=(plaintext mw/plaintext json users/42)
 connections=(32 256)
 port=18400
@@ -124,6 +125,17 @@ paired() {
 # paired_cost A-LIST B-LIST: how far A falls short of B in the median pair, in per cent.
 paired_cost() { awk -v r="$(paired "$1" "$2")" 'BEGIN { printf "%.0f", 100 * (1 - r) }'; }
 least() { printf '%s\n' $1 | sort -n | head -1; }
+# in_round_order ROUND ITEM...: the items, reversed in even rounds. The two runs of a pair then
+# take turns at going first, so a VM that slows down (or speeds up) over a few seconds does not
+# always count against the same one of them.
+in_round_order() {
+    local round=$1; shift
+    if (( round % 2 == 1 )); then
+        printf '%s\n' "$@"
+    else
+        printf '%s\n' "$@" | tac
+    fi
+}
 declare -A least_cpu
 settle() {
     local key
@@ -138,11 +150,11 @@ settle() {
 }
 
 # Both servers run side by side on core 0 (one started at a time, to time its startup). Each
-# round measures every route of both in turn, /mw/plaintext right after /plaintext; `rounds`
-# rounds per connection count, and the tables give medians. This VM's speed drifts by up to 15%
-# over minutes: alternating keeps each ratio's two figures (MiniWeb and Hummingbird on a route,
-# a server's /plaintext and /mw/plaintext) within seconds of each other, and the median drops a
-# round that caught a slow spell. Every run also records the server's CPU time per request.
+# round measures every route of both in turn, /mw/plaintext next to /plaintext, and every other
+# round in the reverse order; `rounds` rounds per connection count, and the tables give medians.
+# This VM's speed drifts by up to 15% over minutes: alternating keeps each ratio's two figures
+# (MiniWeb and Hummingbird on a route, a server's /plaintext and /mw/plaintext) within seconds of
+# each other, and the median drops a round that caught a slow spell. Every run also records the server's CPU time per request.
 declare -A server_port server_pid
 for server in MiniWebHello HummingbirdHello; do
     port=$((port + 1))
@@ -158,8 +170,8 @@ for server in MiniWebHello HummingbirdHello; do
     taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:$port/plaintext" >/dev/null  # warm-up
 done
 for c in "${connections[@]}"; do
-    for _ in $(seq "$rounds"); do
-        for route in "${routes[@]}"; do
+    for round in $(seq "$rounds"); do
+        for route in $(in_round_order "$round" "${routes[@]}"); do
             for server in MiniWebHello HummingbirdHello; do
                 MEASURED_PID=${server_pid[$server]} measure "$server,$route" "http://127.0.0.1:${server_port[$server]}/$route" "$c"
             done
@@ -250,9 +262,14 @@ taskset -c 1 wrk -t2 -c64 -d2s -H "Authorization: Bearer $token" "http://127.0.0
 # /user/me and MiniWebHello's /plaintext in turn, so that their ratio compares figures taken
 # within seconds of each other.
 for c in "${connections[@]}"; do
-    for _ in $(seq "$me_rounds"); do
-        MEASURED_PID=${server_pid[MiniWebHello]} measure "plaintext-paired" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" "$c"
-        MEASURED_PID=$sample_pid measure "me" "http://127.0.0.1:$sample_port/user/me" "$c" -H "Authorization: Bearer $token"
+    for round in $(seq "$me_rounds"); do
+        for name in $(in_round_order "$round" plaintext-paired me); do
+            if [ "$name" = me ]; then
+                MEASURED_PID=$sample_pid measure "me" "http://127.0.0.1:$sample_port/user/me" "$c" -H "Authorization: Bearer $token"
+            else
+                MEASURED_PID=${server_pid[MiniWebHello]} measure "plaintext-paired" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" "$c"
+            fi
+        done
     done
 done
 settle
@@ -309,7 +326,7 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
         echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(ratio "${rps[me,$c]}" "${rps[plaintext-paired,$c]}")x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(ratio "${cpu[plaintext-paired,$c]}" "${cpu[me,$c]}")x | $(paired "${runs_rps[me,$c]}" "${runs_rps[plaintext-paired,$c]}")x, $(paired "${runs_cpu[plaintext-paired,$c]}" "${runs_cpu[me,$c]}")x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(ratio "${least_cpu[plaintext-paired,$c]}" "${least_cpu[me,$c]}")x |"
     done
     echo
-    echo "Medians of ${me_rounds} rounds each; the median round's ratio is the median of the rounds' own ratios, each round's /user/me right after its /plaintext. The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
+    echo "Medians of ${me_rounds} rounds each; the median round's ratio is the median of the rounds' own ratios, each round's /user/me next to its /plaintext (first in every other round). The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
     echo
     echo "Every round of each figure, in the order run (req/s):"
     echo
