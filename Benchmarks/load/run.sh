@@ -320,7 +320,7 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo
     echo "SampleApp / Flask logins: $(awk -v s="${login_rps[SampleApp]}" -v f="${login_rps[Flask]}" 'BEGIN { printf "%.1f", s / f }')x (CPU time per login: $(awk -v s="${login_cpu_us[SampleApp]}" -v f="${login_cpu_us[Flask]}" 'BEGIN { printf "%.1f", f / s }')x). Medians of ${rounds} runs of ${duration} s each, the two services in turn."
     echo
-    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext just before | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | ratio in the median round: req/s, CPU | least CPU per request: /user/me, /plaintext | least CPU ratio |"
+    echo "| SampleApp GET /user/me | connections | req/s | p99 | MiniWeb /plaintext in the same rounds | ratio | server CPU per request: /user/me, /plaintext | CPU ratio | ratio in the median round: req/s, CPU | least CPU per request: /user/me, /plaintext | least CPU ratio |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for c in "${connections[@]}"; do
         echo "| token verified, user cached | $c | ${rps[me,$c]} | ${p99[me,$c]} | ${rps[plaintext-paired,$c]} | $(ratio "${rps[me,$c]}" "${rps[plaintext-paired,$c]}")x | ${cpu[me,$c]} µs, ${cpu[plaintext-paired,$c]} µs | $(ratio "${cpu[plaintext-paired,$c]}" "${cpu[me,$c]}")x | $(paired "${runs_rps[me,$c]}" "${runs_rps[plaintext-paired,$c]}")x, $(paired "${runs_cpu[plaintext-paired,$c]}" "${runs_cpu[me,$c]}")x | ${least_cpu[me,$c]} µs, ${least_cpu[plaintext-paired,$c]} µs | $(ratio "${least_cpu[plaintext-paired,$c]}" "${least_cpu[me,$c]}")x |"
