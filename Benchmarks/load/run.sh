@@ -154,7 +154,8 @@ settle() {
 # round in the reverse order; `rounds` rounds per connection count, and the tables give medians.
 # This VM's speed drifts by up to 15% over minutes: alternating keeps each ratio's two figures
 # (MiniWeb and Hummingbird on a route, a server's /plaintext and /mw/plaintext) within seconds of
-# each other, and the median drops a round that caught a slow spell. Every run also records the server's CPU time per request.
+# each other, and the median drops a round that caught a slow spell. Every run also records the
+# server's CPU time per request.
 declare -A server_port server_pid
 for server in MiniWebHello HummingbirdHello; do
     port=$((port + 1))
