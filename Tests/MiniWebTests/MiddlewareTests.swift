@@ -181,6 +181,40 @@ struct MiddlewareTests {
         // Each middleware saw each response, the inner one first.
         #expect(statuses.all == ["200", "200", "409", "409", "202", "202", "410", "410"])
     }
+
+    @Test("a route builder of the app's own gets the same answers behind route middleware")
+    func handlerErrorsThroughAnOutsideRouteBuilder() async throws {
+        let statuses = Trace()
+        let recording = StatusRecording(trace: statuses)
+        let router = Router()
+        PrefixingBuilder(router: router, prefix: "/own").get("/text", middleware: [recording]) { request -> String in
+            if request.query["fail"] != nil { throw HTTPError(.conflict, code: "text_failed", message: "text handler failed") }
+            return "text"
+        }
+        let app = try Application(router: router)
+        try await app.test(.router) { (client) async throws in
+            let text = try await client.get("/own/text")
+            #expect(text.status == .ok)
+            #expect(text.text == "text")
+            let failed = try await client.get("/own/text?fail=1")
+            #expect(failed.error == .init(code: 409, error: "text_failed", msg: "text handler failed"))
+        }
+        #expect(statuses.all == ["200", "409"])
+    }
+}
+
+/// A route builder of an app's own, forwarding to a router under a prefix: the router cannot
+/// keep its handlers' one-step catching form and gets their responders only.
+final class PrefixingBuilder: RouteBuilder {
+    let router: Router
+    let prefix: String
+    init(router: Router, prefix: String) {
+        self.router = router
+        self.prefix = prefix
+    }
+    func addRoute(_ method: HTTPMethod, _ path: String, middleware: [any Middleware], responder: @escaping Responder) {
+        self.router.addRoute(method, self.prefix + path, middleware: middleware, responder: responder)
+    }
 }
 
 /// A middleware that records the status of the response `next` gave it (it never sees a throw).
