@@ -12,6 +12,9 @@
 #    side on core 0: POST /user/wxlogin with a fresh code per request, the two services in turn,
 #    `rounds` times; then SampleApp's GET /user/me, each round next to a round of
 #    MiniWebHello's /plaintext (which of the two goes first alternates).
+# 3. Measures each ratio the targets are about (MiniWeb against Hummingbird 2 on every route,
+#    the three middlewares' cost, /user/me against /plaintext) again with the pair's two servers
+#    loaded at once and running in turns of 100 ms (load/turns.py), `rounds` times.
 #
 # Prints Markdown tables and writes them, with startup times, peak memory (VmHWM) and the
 # emulator's CPU use, to Benchmarks/load/results.md, and a chart to Benchmarks/load/results.png.
@@ -41,7 +44,8 @@ if [ ! -x .venv/bin/gunicorn ]; then
     .venv/bin/pip install -q -r flask/requirements.txt
 fi
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# SIGCONT first: part 3 stops servers for a tenth of a second at a time.
+trap 'kill -CONT $(jobs -p) 2>/dev/null; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # /mw/plaintext next to /plaintext: each round measures the routes in this order, and every
 # other round in the reverse order (`in_round_order`).
@@ -182,9 +186,7 @@ done
 for server in MiniWebHello HummingbirdHello; do
     hwm[$server]=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/${server_pid[$server]}/status")
 done
-# MiniWebHello stays up, idle, for /user/me's comparison below.
-kill -TERM "${server_pid[HummingbirdHello]}"
-wait "${server_pid[HummingbirdHello]}" 2>/dev/null || true
+# Both stay up, idle, for part 3 (and MiniWebHello for /user/me's comparison in part 2).
 
 # ---- Part 2: the login flow ----
 app_id=wxbenchmark0000001
@@ -273,12 +275,91 @@ for c in "${connections[@]}"; do
         done
     done
 done
+
+# ---- Part 3: each ratio with the two servers in turns ----
+# The two servers of a pair are loaded at once, each by a wrk of one thread, while
+# load/turns.py lets only one of them run at any moment, in turns of 100 ms. Each runs alone on
+# core 0 as in parts 1 and 2, and both share whatever speed the VM has in those seconds: the
+# ratio of their CPU times per request is the ratio of the throughputs they would have alone,
+# without the drift between two runs taken in turn. A pair on one server (/plaintext and
+# /mw/plaintext) is served by two instances of it, which swap routes every other round: an
+# instance's placement in memory and caches can make it a few per cent faster than another.
+declare -A turn_ratios
+# in_turns KEY CONNECTIONS A-PID A-URL B-PID B-URL [B's wrk options]: one round; appends B's CPU
+# time per request over A's to turn_ratios[KEY,CONNECTIONS].
+in_turns() {
+    local key=$1 c=$2 a_pid=$3 a_url=$4 b_pid=$5 b_url=$6 a_before b_before a_ticks b_ticks a_wrk b_wrk turns file
+    shift 6
+    a_before=$(cpu_ticks "$a_pid")
+    b_before=$(cpu_ticks "$b_pid")
+    taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "$a_url" > "$work/turn-a" &
+    a_wrk=$!
+    taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "$@" "$b_url" > "$work/turn-b" &
+    b_wrk=$!
+    taskset -c 1 python3 load/turns.py 100 "$duration" "$a_pid" "$b_pid" &
+    turns=$!
+    wait "$a_wrk" "$b_wrk" "$turns"
+    a_ticks=$(( $(cpu_ticks "$a_pid") - a_before ))
+    b_ticks=$(( $(cpu_ticks "$b_pid") - b_before ))
+    for file in turn-a turn-b; do
+        if grep -q "Non-2xx\|Socket errors" "$work/$file"; then echo "$key c=$c, $file: $(grep "Non-2xx\|Socket errors" "$work/$file")" >&2; fi
+    done
+    turn_ratios[$key,$c]+="$(awk -v at="$a_ticks" -v bt="$b_ticks" \
+        -v an="$(awk '/requests in/ {print $1}' "$work/turn-a")" -v bn="$(awk '/requests in/ {print $1}' "$work/turn-b")" \
+        'BEGIN { printf "%.4f", (bt / bn) / (at / an) }') "
+}
+# A second instance of each framework server.
+declare -A second_port second_pid
+for server in MiniWebHello HummingbirdHello; do
+    second_port[$server]=$((server_port[$server] + 20))
+    taskset -c 0 "$bin/$server" --port "${second_port[$server]}" >/dev/null 2>&1 &
+    second_pid[$server]=$!
+    wait_until_up "http://127.0.0.1:${second_port[$server]}/plaintext" "$(now_ms)" >/dev/null
+    taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:${second_port[$server]}/plaintext" >/dev/null  # warm-up
+done
+for round in $(seq "$rounds"); do
+    for c in "${connections[@]}"; do
+        for route in "${routes[@]}"; do
+            if (( round % 2 == 1 )); then
+                in_turns "framework,$route" "$c" "${server_pid[MiniWebHello]}" "http://127.0.0.1:${server_port[MiniWebHello]}/$route" \
+                    "${server_pid[HummingbirdHello]}" "http://127.0.0.1:${server_port[HummingbirdHello]}/$route"
+            else
+                in_turns "framework,$route" "$c" "${second_pid[MiniWebHello]}" "http://127.0.0.1:${second_port[MiniWebHello]}/$route" \
+                    "${second_pid[HummingbirdHello]}" "http://127.0.0.1:${second_port[HummingbirdHello]}/$route"
+            fi
+        done
+        for server in MiniWebHello HummingbirdHello; do
+            if (( round % 2 == 1 )); then
+                in_turns "mw,$server" "$c" "${server_pid[$server]}" "http://127.0.0.1:${server_port[$server]}/plaintext" \
+                    "${second_pid[$server]}" "http://127.0.0.1:${second_port[$server]}/mw/plaintext"
+            else
+                in_turns "mw,$server" "$c" "${second_pid[$server]}" "http://127.0.0.1:${second_port[$server]}/plaintext" \
+                    "${server_pid[$server]}" "http://127.0.0.1:${server_port[$server]}/mw/plaintext"
+            fi
+        done
+        in_turns "me" "$c" "${server_pid[MiniWebHello]}" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" \
+            "$sample_pid" "http://127.0.0.1:$sample_port/user/me" -H "Authorization: Bearer $token"
+    done
+done
+# turn_figure KEY CONNECTIONS KIND: the median over the rounds and the range of a round's B/A
+# (KIND ratio), of A/B (inverse) or of the throughput B costs against A (cost, in per cent), e.g.
+# "1.21x (1.19x to 1.24x)".
+turn_figure() {
+    printf '%s\n' ${turn_ratios[$1,$2]} |
+        awk -v kind="$3" '{ print kind == "inverse" ? 1 / $1 : kind == "cost" ? 100 * (1 - 1 / $1) : $1 }' | sort -g |
+        awk -v kind="$3" '{ v[NR] = $1 } END {
+            unit = kind == "cost" ? "%%" : "x"; form = kind == "cost" ? "%.1f" : "%.2f"
+            printf form unit " (" form unit " to " form unit ")", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
 settle
 login_hwm[SampleApp]=$(peak_kb "$sample_pid")
 kill -TERM "$sample_pid"; wait "$sample_pid" 2>/dev/null || true
 
 kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
-kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/dev/null || true
+for pid in "${server_pid[@]}" "${second_pid[@]}"; do
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+done
 
 {
     echo "| route | connections | MiniWeb req/s | p99 | Hummingbird 2 req/s | p99 | MiniWeb / Hummingbird | server CPU per request: MiniWeb, Hummingbird | CPU ratio |"
@@ -329,6 +410,26 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     echo
     echo "Medians of ${me_rounds} rounds each; the median round's ratio is the median of the rounds' own ratios, each round's /user/me next to its /plaintext (first in every other round). The least CPU time per request is each route's quietest round: this VM's neighbours only ever slow a round down."
     echo
+    echo "| with the two servers in turns of 100 ms | connections | median of ${rounds} rounds (lowest to highest) | target |"
+    echo "|---|---|---|---|"
+    for route in "${routes[@]}"; do
+        for c in "${connections[@]}"; do
+            echo "| MiniWeb / Hummingbird 2, /$route | $c | $(turn_figure "framework,$route" "$c" ratio) | 1.10x or more |"
+        done
+    done
+    for server in MiniWebHello HummingbirdHello; do
+        target="5% or less"
+        [ "$server" = MiniWebHello ] || target="(for comparison)"
+        for c in "${connections[@]}"; do
+            echo "| $server: three middlewares' cost | $c | $(turn_figure "mw,$server" "$c" cost) | $target |"
+        done
+    done
+    for c in "${connections[@]}"; do
+        echo "| SampleApp /user/me / MiniWebHello /plaintext | $c | $(turn_figure me "$c" inverse) | 0.85x or more |"
+    done
+    echo
+    echo "Ratios of the throughputs the servers would have alone, from their CPU time per request (a ratio of CPU times, inverted), with both loaded at once and running in turns (load/turns.py): each round's two figures share the VM's speed of those seconds."
+    echo
     echo "Every round of each figure, in the order run (req/s):"
     echo
     for key in $(printf '%s\n' "${!runs_rps[@]}" | sort); do
@@ -347,6 +448,12 @@ kill -TERM "${server_pid[MiniWebHello]}"; wait "${server_pid[MiniWebHello]}" 2>/
     done
     for name in SampleApp Flask; do
         echo "- login $name (per login): ${login_runs_cpu[$name]}"
+    done
+    echo
+    echo "B's CPU time per request over A's in turns, every round (A: MiniWebHello, its /plaintext, MiniWebHello /plaintext; B: HummingbirdHello, /mw/plaintext, SampleApp /user/me):"
+    echo
+    for key in $(printf '%s\n' "${!turn_ratios[@]}" | sort); do
+        echo "- turns ${key%,*} c=${key##*,}: ${turn_ratios[$key]}"
     done
     echo
     echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')), medians of ${rounds} rounds of ${duration} s (/user/me and its /plaintext: ${me_rounds} rounds), servers on core 0, wrk -t2 on core 1."
