@@ -45,7 +45,7 @@ if [ ! -x .venv/bin/gunicorn ]; then
 fi
 work=$(mktemp -d)
 # SIGCONT first: part 3 stops servers for a tenth of a second at a time.
-trap 'kill -CONT $(jobs -p) 2>/dev/null; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill -CONT $(jobs -p) 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # /mw/plaintext next to /plaintext: each round measures the routes in this order, and every
 # other round in the reverse order (`in_round_order`).
