@@ -256,7 +256,7 @@ for name in SampleApp Flask; do
     login_emulator_cpu[$name]="$(median "${login_runs_emulator[$name]}")%"
 done
 login_hwm[Flask]=$(peak_kb "$flask_pid")
-kill -TERM "$flask_pid"; wait "$flask_job" 2>/dev/null || true
+# Flask stays up, idle, for part 3.
 
 device=$(curl -s -X POST "http://127.0.0.1:$emulator_port/emulator/device/login" -H 'content-type: application/json' -d "{\"appid\":\"$app_id\"}")
 token=$(curl -s -X POST "http://127.0.0.1:$sample_port/user/wxlogin" -H 'content-type: application/json' -d "$device" | sed -E 's/.*"token":"([^"]+)".*/\1/')
@@ -285,22 +285,34 @@ done
 # /mw/plaintext) is served by two instances of it, which swap routes every other round: an
 # instance's placement in memory and caches can make it a few per cent faster than another.
 declare -A turn_ratios
-# in_turns KEY CONNECTIONS A-PID A-URL B-PID B-URL [B's wrk options]: one round; appends B's CPU
-# time per request over A's to turn_ratios[KEY,CONNECTIONS].
+turn_runs=0
+# group_cpu_ticks PID[,PID...]: CPU ticks of the processes together.
+group_cpu_ticks() {
+    local total=0 pid
+    for pid in ${1//,/ }; do total=$(( total + $(cpu_ticks "$pid") )); done
+    echo "$total"
+}
+# in_turns KEY CONNECTIONS A-PIDS A-URL B-PIDS B-URL [B's wrk options]: one round; appends B's
+# CPU time per request over A's to turn_ratios[KEY,CONNECTIONS]. A server of several processes
+# (gunicorn's master and workers) is given as PID,PID,...; with TURN_SCRIPT set, both wrk run
+# that script (login.lua: each with its own RUN_ID, so that no code is used twice).
 in_turns() {
-    local key=$1 c=$2 a_pid=$3 a_url=$4 b_pid=$5 b_url=$6 a_before b_before a_ticks b_ticks a_wrk b_wrk turns file
+    local key=$1 c=$2 a_pids=$3 a_url=$4 b_pids=$5 b_url=$6 a_before b_before a_ticks b_ticks a_wrk b_wrk turns file
     shift 6
-    a_before=$(cpu_ticks "$a_pid")
-    b_before=$(cpu_ticks "$b_pid")
-    taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "$a_url" > "$work/turn-a" &
+    local script=()
+    [ -z "${TURN_SCRIPT:-}" ] || script=(-s "$TURN_SCRIPT")
+    turn_runs=$((turn_runs + 1))
+    a_before=$(group_cpu_ticks "$a_pids")
+    b_before=$(group_cpu_ticks "$b_pids")
+    RUN_ID="turn-$turn_runs-a" taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "${script[@]}" "$a_url" > "$work/turn-a" &
     a_wrk=$!
-    taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "$@" "$b_url" > "$work/turn-b" &
+    RUN_ID="turn-$turn_runs-b" taskset -c 1 wrk -t1 -c"$c" -d"${duration}s" "${script[@]}" "$@" "$b_url" > "$work/turn-b" &
     b_wrk=$!
-    taskset -c 1 python3 load/turns.py 100 "$duration" "$a_pid" "$b_pid" &
+    taskset -c 1 python3 load/turns.py 100 "$duration" "$a_pids" "$b_pids" &
     turns=$!
     wait "$a_wrk" "$b_wrk" "$turns"
-    a_ticks=$(( $(cpu_ticks "$a_pid") - a_before ))
-    b_ticks=$(( $(cpu_ticks "$b_pid") - b_before ))
+    a_ticks=$(( $(group_cpu_ticks "$a_pids") - a_before ))
+    b_ticks=$(( $(group_cpu_ticks "$b_pids") - b_before ))
     for file in turn-a turn-b; do
         if grep -q "Non-2xx\|Socket errors" "$work/$file"; then echo "$key c=$c, $file: $(grep "Non-2xx\|Socket errors" "$work/$file")" >&2; fi
     done
@@ -340,6 +352,8 @@ for round in $(seq "$rounds"); do
         in_turns "me" "$c" "${server_pid[MiniWebHello]}" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" \
             "$sample_pid" "http://127.0.0.1:$sample_port/user/me" -H "Authorization: Bearer $token"
     done
+    TURN_SCRIPT=load/login.lua in_turns "login" 32 "$sample_pid" "${login_url[SampleApp]}" \
+        "$(pgrep -P "$flask_pid" | paste -sd, -),$flask_pid" "${login_url[Flask]}"
 done
 # turn_figure KEY CONNECTIONS KIND: the median over the rounds and the range of a round's B/A
 # (KIND ratio), of A/B (inverse) or of the throughput B costs against A (cost, in per cent), e.g.
@@ -357,6 +371,7 @@ login_hwm[SampleApp]=$(peak_kb "$sample_pid")
 kill -TERM "$sample_pid"; wait "$sample_pid" 2>/dev/null || true
 
 kill -TERM "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
+kill -TERM "$flask_pid"; wait "$flask_job" 2>/dev/null || true
 for pid in "${server_pid[@]}" "${second_pid[@]}"; do
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 done
@@ -427,6 +442,7 @@ done
     for c in "${connections[@]}"; do
         echo "| SampleApp /user/me / MiniWebHello /plaintext | $c | $(turn_figure me "$c" inverse) | 0.85x or more |"
     done
+    echo "| SampleApp / Flask, POST /user/wxlogin | 32 | $(turn_figure login 32 ratio) | 10x or more |"
     echo
     echo "Ratios of the throughputs the servers would have alone, from their CPU time per request (a ratio of CPU times, inverted), with both loaded at once and running in turns (load/turns.py): each round's two figures share the VM's speed of those seconds."
     echo
@@ -450,7 +466,7 @@ done
         echo "- login $name (per login): ${login_runs_cpu[$name]}"
     done
     echo
-    echo "B's CPU time per request over A's in turns, every round (A: MiniWebHello, its /plaintext, MiniWebHello /plaintext; B: HummingbirdHello, /mw/plaintext, SampleApp /user/me):"
+    echo "B's CPU time per request over A's in turns, every round (A: MiniWebHello, its /plaintext, MiniWebHello /plaintext; B: HummingbirdHello, /mw/plaintext, SampleApp /user/me; and A SampleApp's login, B Flask's):"
     echo
     for key in $(printf '%s\n' "${!turn_ratios[@]}" | sort); do
         echo "- turns ${key%,*} c=${key##*,}: ${turn_ratios[$key]}"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Lets two server processes take turns on one core: only one of them runs at any moment.
 
-    turns.py SLICE_MS SECONDS PID_A PID_B
+    turns.py SLICE_MS SECONDS PIDS_A PIDS_B
 
-For SECONDS, A runs for SLICE_MS while B is stopped (SIGSTOP), then B while A is stopped, and so
+PIDS_A and PIDS_B: a process id, or several separated by commas (a server of several processes,
+such as gunicorn's master and workers). For SECONDS, A runs for SLICE_MS while B is stopped (SIGSTOP), then B while A is stopped, and so
 on; at the end (or on SIGTERM or SIGINT) both are left running. run.sh loads both servers at once
 with a wrk each and reads their CPU time per request: each server then runs alone on its core,
 as in a measurement of its own, and the two share every change in the speed of that core
@@ -21,7 +22,15 @@ import time
 
 def main() -> None:
     slice_ms, seconds = float(sys.argv[1]), float(sys.argv[2])
-    running, stopped = int(sys.argv[3]), int(sys.argv[4])
+    running = [int(pid) for pid in sys.argv[3].split(",") if pid]
+    stopped = [int(pid) for pid in sys.argv[4].split(",") if pid]
+
+    def send(pids: list[int], sig: signal.Signals) -> None:
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
 
     def finish(*_: object) -> None:
         raise SystemExit(0)
@@ -29,8 +38,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, finish)
     signal.signal(signal.SIGINT, finish)
     try:
-        os.kill(stopped, signal.SIGSTOP)
-        os.kill(running, signal.SIGCONT)
+        send(stopped, signal.SIGSTOP)
+        send(running, signal.SIGCONT)
         # Turns are scheduled from the start, not from the last switch: late wake-ups do not add up.
         start = time.monotonic()
         turn = 0
@@ -40,15 +49,11 @@ def main() -> None:
             if wake > start + seconds:
                 break
             time.sleep(max(0.0, wake - time.monotonic()))
-            os.kill(running, signal.SIGSTOP)
-            os.kill(stopped, signal.SIGCONT)
+            send(running, signal.SIGSTOP)
+            send(stopped, signal.SIGCONT)
             running, stopped = stopped, running
     finally:
-        for pid in (running, stopped):
-            try:
-                os.kill(pid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
+        send(running + stopped, signal.SIGCONT)
 
 
 if __name__ == "__main__":
