@@ -321,35 +321,39 @@ in_turns() {
         'BEGIN { printf "%.4f", (bt / bn) / (at / an) }') "
 }
 # A second instance of each framework server.
-declare -A second_port second_pid
+declare -A second_port second_pid first_url second_url
 for server in MiniWebHello HummingbirdHello; do
     second_port[$server]=$((server_port[$server] + 20))
+    first_url[$server]=http://127.0.0.1:${server_port[$server]}
+    second_url[$server]=http://127.0.0.1:${second_port[$server]}
     taskset -c 0 "$bin/$server" --port "${second_port[$server]}" >/dev/null 2>&1 &
     second_pid[$server]=$!
-    wait_until_up "http://127.0.0.1:${second_port[$server]}/plaintext" "$(now_ms)" >/dev/null
-    taskset -c 1 wrk -t2 -c64 -d2s "http://127.0.0.1:${second_port[$server]}/plaintext" >/dev/null  # warm-up
+    wait_until_up "${second_url[$server]}/plaintext" "$(now_ms)" >/dev/null
+    taskset -c 1 wrk -t2 -c64 -d2s "${second_url[$server]}/plaintext" >/dev/null  # warm-up
 done
+# Odd rounds: each server's first instance serves the framework comparison and /plaintext, its
+# second /mw/plaintext; even rounds the other way round.
+declare -A main_pid main_url other_pid other_url
 for round in $(seq "$rounds"); do
+    for server in MiniWebHello HummingbirdHello; do
+        if (( round % 2 == 1 )); then
+            main_pid[$server]=${server_pid[$server]} main_url[$server]=${first_url[$server]}
+            other_pid[$server]=${second_pid[$server]} other_url[$server]=${second_url[$server]}
+        else
+            main_pid[$server]=${second_pid[$server]} main_url[$server]=${second_url[$server]}
+            other_pid[$server]=${server_pid[$server]} other_url[$server]=${first_url[$server]}
+        fi
+    done
     for c in "${connections[@]}"; do
         for route in "${routes[@]}"; do
-            if (( round % 2 == 1 )); then
-                in_turns "framework,$route" "$c" "${server_pid[MiniWebHello]}" "http://127.0.0.1:${server_port[MiniWebHello]}/$route" \
-                    "${server_pid[HummingbirdHello]}" "http://127.0.0.1:${server_port[HummingbirdHello]}/$route"
-            else
-                in_turns "framework,$route" "$c" "${second_pid[MiniWebHello]}" "http://127.0.0.1:${second_port[MiniWebHello]}/$route" \
-                    "${second_pid[HummingbirdHello]}" "http://127.0.0.1:${second_port[HummingbirdHello]}/$route"
-            fi
+            in_turns "framework,$route" "$c" "${main_pid[MiniWebHello]}" "${main_url[MiniWebHello]}/$route" \
+                "${main_pid[HummingbirdHello]}" "${main_url[HummingbirdHello]}/$route"
         done
         for server in MiniWebHello HummingbirdHello; do
-            if (( round % 2 == 1 )); then
-                in_turns "mw,$server" "$c" "${server_pid[$server]}" "http://127.0.0.1:${server_port[$server]}/plaintext" \
-                    "${second_pid[$server]}" "http://127.0.0.1:${second_port[$server]}/mw/plaintext"
-            else
-                in_turns "mw,$server" "$c" "${second_pid[$server]}" "http://127.0.0.1:${second_port[$server]}/plaintext" \
-                    "${server_pid[$server]}" "http://127.0.0.1:${server_port[$server]}/mw/plaintext"
-            fi
+            in_turns "mw,$server" "$c" "${main_pid[$server]}" "${main_url[$server]}/plaintext" \
+                "${other_pid[$server]}" "${other_url[$server]}/mw/plaintext"
         done
-        in_turns "me" "$c" "${server_pid[MiniWebHello]}" "http://127.0.0.1:${server_port[MiniWebHello]}/plaintext" \
+        in_turns "me" "$c" "${server_pid[MiniWebHello]}" "${first_url[MiniWebHello]}/plaintext" \
             "$sample_pid" "http://127.0.0.1:$sample_port/user/me" -H "Authorization: Bearer $token"
     done
     TURN_SCRIPT=load/login.lua in_turns "login" 32 "$sample_pid" "${login_url[SampleApp]}" \
