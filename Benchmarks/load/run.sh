@@ -13,8 +13,9 @@
 #    `rounds` times; then SampleApp's GET /user/me, each round next to a round of
 #    MiniWebHello's /plaintext (which of the two goes first alternates).
 # 3. Measures each ratio the targets are about (MiniWeb against Hummingbird 2 on every route,
-#    the three middlewares' cost, /user/me against /plaintext) again with the pair's two servers
-#    loaded at once and running in turns of 100 ms (load/turns.py), `rounds` times.
+#    the three middlewares' cost, /user/me against /plaintext, SampleApp's login against
+#    Flask's) again with the pair's two servers loaded at once and running in turns of 100 ms
+#    (load/turns.py), `rounds` times.
 #
 # Prints Markdown tables and writes them, with startup times, peak memory (VmHWM) and the
 # emulator's CPU use, to Benchmarks/load/results.md, and a chart to Benchmarks/load/results.png.
