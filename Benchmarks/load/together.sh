@@ -24,9 +24,14 @@
 # separate invocations to about ±3% (the placement of the processes in memory and caches
 # changes with each start): compare medians of a few invocations, and swap A and B once.
 #
-# It is not run.sh's figure: with two servers taking turns on one core, a /plaintext request
-# cost 33-49 µs of CPU time on this VM, against 22-34 µs alone. It tells which of two builds or
-# routes costs more and by about how much, not whether a target is met. Two login servers share
+# With TURNS_MS set (e.g. TURNS_MS=100), load/turns.py lets only one of the two run at a time,
+# in turns of that many milliseconds: each then runs alone on core 0 while both still share the
+# drift (run.sh's part 3 measures this way), e.g. two instances of one build against each other:
+#   TURNS_MS=100 Benchmarks/load/together.sh 4 4 256 hello:/plaintext hello:/plaintext
+#
+# Without it, it is not run.sh's figure: with two servers sharing one core request by request,
+# a /plaintext request cost 33-49 µs of CPU time on this VM, against 22-34 µs alone. It tells
+# which of two builds or routes costs more and by about how much, not whether a target is met. Two login servers share
 # one WeChat emulator on core 1 with the two wrk: core 1 may then be the bottleneck, which
 # changes logins/s but not much the servers' CPU time per login.
 set -euo pipefail
@@ -41,7 +46,8 @@ app_id=wxbenchmark0000001
 secret=benchmark-app-secret-0123456789
 emulator_port=18930
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# SIGCONT first: with TURNS_MS a server is stopped half of the time.
+trap 'kill -CONT $(jobs -p) 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for() { for _ in $(seq 600); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "$1 did not come up" >&2; exit 1; }
 
 default_app=../.build/release/SampleApp
@@ -116,6 +122,10 @@ for round in $(seq "$rounds"); do
     a_wrk=$!
     load 1 "round-$round-b" -t1 -c"$connections" -d"${seconds}s" > "$work/b" &
     b_wrk=$!
+    if [ -n "${TURNS_MS:-}" ]; then
+        taskset -c 1 python3 load/turns.py "$TURNS_MS" "$seconds" "${pids[0]}" "${pids[1]}" &
+        wait $!
+    fi
     wait $a_wrk $b_wrk
     a_ticks=$(( $(cpu_ticks "${pids[0]}") - a_before ))
     b_ticks=$(( $(cpu_ticks "${pids[1]}") - b_before ))
